@@ -1,0 +1,38 @@
+package kit
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
+)
+
+// HTMLer is implemented by kit values that have a rich form. Their String
+// method gives the plain-text form with the same numbers.
+type HTMLer interface {
+	HTML() string
+}
+
+// InNotebook reports whether this program runs in a GoNB cell, where [Show]
+// draws HTML. In a terminal, a test or a worker process it is false.
+func InNotebook() bool { return gonbui.IsNotebook }
+
+// Show displays v: in a GoNB cell as rich HTML (with a text/plain copy of the
+// numbers, which GitHub, nbviewer and diff tools read), elsewhere as text on
+// standard output. v may be anything kit returns, or any value at all, which is
+// then printed with fmt.
+func Show(v any) {
+	text := fmt.Sprint(v)
+	h, rich := v.(HTMLer)
+	if !rich || !InNotebook() {
+		fmt.Fprintln(os.Stdout, text)
+		return
+	}
+	// Whatever the cell printed so far must appear before the rich output.
+	_ = os.Stdout.Sync()
+	gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+		protocol.MIMETextHTML:  h.HTML(),
+		protocol.MIMETextPlain: text,
+	}})
+}

@@ -1,0 +1,22 @@
+// Package kit is what a learner calls from a notebook cell in the Parallel Go
+// course: it measures, runs and draws, so that every claim a lesson makes about
+// concurrency and parallelism is checked on the learner's own machine.
+//
+// The package is organised by concept, one file each:
+//
+//   - timing: [Time] and [TimeIt], IPython's %%time and %timeit done honestly,
+//     including the CPU time of child processes.
+//   - executors: [Serial], [Threads], [GIL] and [Processes], four ways to run
+//     the same [Task] over a list of inputs with [Map], [Submit] and [Compare].
+//   - trace: which worker ran which input, from when to when; the raw material
+//     of the timeline charts.
+//   - charts and display: [Show] prints any kit value as rich HTML in a GoNB
+//     cell and as plain text in a terminal or a test.
+//   - races: small, reliable demonstrations of lost updates and crashes.
+//   - sysinfo: [SysInfo], the cores, memory and CPU quota a run had to work with.
+//   - scale: [Scale], the KIT_SCALE knob that shrinks every lesson's sizes so
+//     that tests run the real notebooks in seconds.
+//
+// Every value kit returns prints itself: a cell can end with kit.Show(v), or
+// simply fmt.Println(v) where plain text is enough.
+package kit
