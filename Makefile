@@ -1,0 +1,40 @@
+# Parallel Go: the README's two commands, and a few for course authors.
+# Everything that gets installed is installed by scripts/install.sh, which
+# Binder's postBuild runs too.
+
+# KIT_SCALE for the notebook checks: the real notebooks with every sleep and
+# loop shrunk, so that all of them run in minutes. SCALE=1 runs the source
+# lessons' sizes.
+SCALE ?= 0.02
+PORT ?= 8888
+
+NBCHECK := build/bin/nbcheck
+
+.PHONY: lab test bench strip nbcheck
+
+## lab: install what is missing, then start Jupyter on 127.0.0.1 (token on)
+lab:
+	@scripts/install.sh lab
+	@PORT=$(PORT) scripts/lab.sh
+
+## test: install what is missing, vet, race-test, run every notebook, check charts in Chromium
+test:
+	@scripts/install.sh test
+	go vet ./...
+	go -C tools vet ./...
+	go test -race ./...
+	go -C tools test -race ./...
+	@$(MAKE) --no-print-directory nbcheck
+	$(NBCHECK) all -scale $(SCALE)
+
+## bench: kit's benchmarks, including the comparison with Python's multiprocessing
+bench:
+	go test -run '^$$' -bench . -benchtime 1x ./kit | tee build/bench.txt
+
+## strip: remove outputs and execution counts from the notebooks before committing
+strip: nbcheck
+	$(NBCHECK) strip notebooks/*.ipynb
+
+nbcheck:
+	@mkdir -p build/bin
+	go -C tools build -o ../$(NBCHECK) ./nbcheck
