@@ -136,3 +136,14 @@ func (t *Trace) Load() []WorkerLoad {
 	}
 	return loads
 }
+
+// addSpans records several finished spans at once, for executors that
+// report a chunk of inputs together.
+func (t *Trace) addSpans(spans []Span) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, s := range spans {
+		t.Workers = max(t.Workers, s.Worker+1)
+	}
+	t.spans = append(t.spans, spans...)
+}

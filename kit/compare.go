@@ -1,0 +1,138 @@
+package kit
+
+import (
+	"fmt"
+	"html"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// Comparison is the outcome of [Compare]: one row per executor, and whether
+// they all agreed. It prints itself; [Show] draws it with charts.
+type Comparison struct {
+	Task   string
+	Inputs int // how many inputs each executor ran
+	Runs   []RunStats
+	// Err is nil if every run succeeded and all results agree with the
+	// first run's. Otherwise it says which run failed, or the first input
+	// whose results differ and both values.
+	Err error
+}
+
+// RunStats is one executor's row of a [Comparison].
+type RunStats struct {
+	Executor string
+	Timing   Timing
+	Startup  time.Duration // worker start-up, included in Timing.Wall
+	Speedup  float64       // the first run's wall time over this run's
+	Trace    *Trace
+	Err      error // the run's own error (see [Run.Err])
+}
+
+// Compare runs t on inputs with each executor in turn, checks that every run
+// succeeds with the same results as the first (compared with
+// reflect.DeepEqual; see [CompareFunc] for floating-point results), and
+// reports wall time, CPU time, parallelism and speedup over the first.
+//
+//	kit.Show(kit.Compare(crunch, inputs, kit.Serial(), kit.Threads(2), kit.Processes(2)))
+func Compare[T, R any](t *TaskFunc[T, R], inputs []T, executors ...Executor) Comparison {
+	return CompareFunc(t, inputs, func(a, b R) bool { return reflect.DeepEqual(a, b) }, executors...)
+}
+
+// CompareFunc is [Compare] with equal deciding whether two results agree,
+// for results that may differ harmlessly, such as floating-point sums added
+// up in a different order:
+//
+//	close := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Abs(a) }
+//	kit.CompareFunc(sum, inputs, close, kit.Serial(), kit.Threads(4))
+func CompareFunc[T, R any](t *TaskFunc[T, R], inputs []T, equal func(a, b R) bool, executors ...Executor) Comparison {
+	c := Comparison{Task: t.Name(), Inputs: len(inputs)}
+	var first []R
+	var errs []string
+	for k, ex := range executors {
+		r := Map(ex, t, inputs)
+		s := RunStats{Executor: r.Executor, Timing: r.Timing, Startup: r.Startup, Trace: r.Trace, Err: r.Err}
+		if k > 0 && s.Timing.Wall > 0 {
+			s.Speedup = float64(c.Runs[0].Timing.Wall) / float64(s.Timing.Wall)
+		} else if k == 0 {
+			s.Speedup = 1
+		}
+		c.Runs = append(c.Runs, s)
+		switch {
+		case r.Err != nil:
+			errs = append(errs, fmt.Sprintf("%s failed: %v", r.Executor, r.Err))
+		case k == 0:
+			first = r.Results
+		case c.Runs[0].Err == nil:
+			for i := range inputs {
+				if !equal(first[i], r.Results[i]) {
+					errs = append(errs, fmt.Sprintf("results differ: input %d (%s): %s gave %#v, %s gave %#v",
+						i, label(inputs[i]), c.Runs[0].Executor, first[i], r.Executor, r.Results[i]))
+					break
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		c.Err = fmt.Errorf("kit: compare %q: %s", c.Task, strings.Join(errs, "\n"))
+	}
+	return c
+}
+
+// String is the comparison as a text table, the error first if there is one.
+func (c Comparison) String() string {
+	var b strings.Builder
+	if c.Err != nil {
+		fmt.Fprintf(&b, "ERROR: %v\n", c.Err)
+	}
+	fmt.Fprintf(&b, "%q on %d inputs\n", c.Task, c.Inputs)
+	fmt.Fprintf(&b, "%-26s %10s %10s %11s %8s\n", "executor", "wall", "CPU", "parallelism", "speedup")
+	for _, r := range c.Runs {
+		fmt.Fprintf(&b, "%-26s %10s %10s %11.2f %7.2fx", r.Executor, formatDuration(r.Timing.Wall),
+			formatDuration(r.Timing.CPU()), r.Timing.Parallelism(), r.Speedup)
+		if r.Startup > 0 {
+			fmt.Fprintf(&b, "  (start-up %s)", formatDuration(r.Startup))
+		}
+		if r.Err != nil {
+			b.WriteString("  FAILED")
+		}
+		b.WriteString("\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// HTML is the comparison as a table, a bar chart of wall times and each
+// run's timeline.
+func (c Comparison) HTML() string {
+	var b strings.Builder
+	b.WriteString("<div>")
+	if c.Err != nil {
+		fmt.Fprintf(&b, "<pre style=\"color:#b00;font-weight:bold\">ERROR: %s</pre>", html.EscapeString(c.Err.Error()))
+	}
+	fmt.Fprintf(&b, "<p><code>%s</code> on %d inputs</p>", html.EscapeString(c.Task), c.Inputs)
+	b.WriteString("<table><tr><th>executor</th><th>wall</th><th>CPU</th><th>parallelism</th><th>speedup</th><th>start-up</th></tr>")
+	bars := make([]WallBar, 0, len(c.Runs))
+	for _, r := range c.Runs {
+		startup := ""
+		if r.Startup > 0 {
+			startup = formatDuration(r.Startup)
+		}
+		name := html.EscapeString(r.Executor)
+		if r.Err != nil {
+			name += " <b style=\"color:#b00\">FAILED</b>"
+		}
+		fmt.Fprintf(&b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%.2f</td><td>%.2f×</td><td>%s</td></tr>",
+			name, formatDuration(r.Timing.Wall), formatDuration(r.Timing.CPU()), r.Timing.Parallelism(), r.Speedup, startup)
+		bars = append(bars, WallBar{Name: r.Executor, Wall: r.Timing.Wall, Speedup: r.Speedup, Parallelism: r.Timing.Parallelism()})
+	}
+	b.WriteString("</table>")
+	b.WriteString(WallChart(fmt.Sprintf("%s: wall time", c.Task), bars).HTML())
+	for _, r := range c.Runs {
+		if r.Trace != nil {
+			b.WriteString(TimelineChart(r.Trace).HTML())
+		}
+	}
+	b.WriteString("</div>")
+	return b.String()
+}

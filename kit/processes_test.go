@@ -1,0 +1,111 @@
+package kit
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestHelperPoolThatBlocks is not a test: TestNoWorkerOutlivesItsParent
+// starts the test binary again to run it as a parent that blocks in a pool.
+func TestHelperPoolThatBlocks(t *testing.T) {
+	if os.Getenv("KIT_TEST_HELPER") != "pool" {
+		t.Skip("helper process for TestNoWorkerOutlivesItsParent")
+	}
+	Map(Processes(2).WithChunk(1), printPIDTask, []int{0, 1})
+}
+
+func TestNoWorkerOutlivesItsParent(t *testing.T) {
+	for _, how := range []string{"SIGKILL", "SIGINT then SIGKILL"} {
+		t.Run(how, func(t *testing.T) {
+			parent := exec.Command(os.Args[0], "-test.run=^TestHelperPoolThatBlocks$")
+			parent.Env = append(os.Environ(), "KIT_TEST_HELPER=pool")
+			out, err := parent.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			parent.Stderr = os.Stderr
+			if err := parent.Start(); err != nil {
+				t.Fatal(err)
+			}
+			pids := make(chan int)
+			go func() {
+				sc := bufio.NewScanner(out)
+				for sc.Scan() {
+					var pid int
+					if _, err := fmt.Sscanf(sc.Text(), "kit-test-worker-pid %d", &pid); err == nil {
+						pids <- pid
+					}
+				}
+			}()
+			var workers []int
+			for len(workers) < 2 {
+				select {
+				case pid := <-pids:
+					workers = append(workers, pid)
+				case <-time.After(20 * time.Second):
+					parent.Process.Kill()
+					t.Fatalf("the helper's workers did not report; got %v", workers)
+				}
+			}
+			if how != "SIGKILL" {
+				// As GoNB interrupts a cell.
+				_ = parent.Process.Signal(os.Interrupt)
+				time.Sleep(100 * time.Millisecond)
+			}
+			_ = parent.Process.Kill()
+			_ = parent.Wait()
+			deadline := time.Now().Add(2 * time.Second)
+			for _, pid := range workers {
+				for processAlive(pid) {
+					if time.Now().After(deadline) {
+						t.Fatalf("worker %d still runs after its parent was killed", pid)
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+		})
+	}
+}
+
+// processAlive reports whether pid runs; a zombie waiting to be reaped
+// does not count.
+func processAlive(pid int) bool {
+	if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+		return false
+	}
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return !errors.Is(err, os.ErrNotExist)
+	}
+	// The state follows the command name in parentheses: "123 (kit.test) Z ..."
+	s := string(stat)
+	return !strings.HasPrefix(s[strings.LastIndex(s, ")")+1:], " Z")
+}
+
+func TestWorkerEnvironment(t *testing.T) {
+	env := workerEnviron([]string{"A=1", "GONB_PIPE=/x", "GONB_PIPE_BACK=/y", "KIT_WORKER=old"}, "sq")
+	if strings.Join(env, " ") != "A=1 KIT_WORKER=sq" {
+		t.Errorf("worker environment %v", env)
+	}
+}
+
+func TestTailWriterKeepsTheEnd(t *testing.T) {
+	var sink strings.Builder
+	w := &tailWriter{to: &sink}
+	for i := range 1000 {
+		fmt.Fprintf(w, "line %d\n", i)
+	}
+	if got := w.String(); len(got) != stderrTail || !strings.HasSuffix(got, "line 999\n") {
+		t.Errorf("tail of %d bytes ends %q", len(got), got[len(got)-20:])
+	}
+	if !strings.HasPrefix(sink.String(), "line 0\n") {
+		t.Error("the writes were not passed through")
+	}
+}

@@ -1,0 +1,122 @@
+package kit
+
+import (
+	"fmt"
+	"html"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/janpfeifer/gonb/gonbui"
+)
+
+// Live progress for long runs: a bar updated in place in a GoNB cell, one
+// line rewritten with \r on a terminal, nothing in tests, in worker
+// processes, or when stderr is a file or a pipe.
+
+const (
+	progressAfter = time.Second            // short runs show nothing
+	progressEvery = 250 * time.Millisecond // redraw interval
+)
+
+// progress shows how many of a run's inputs are done. A nil *progress
+// shows nothing, so callers need no checks.
+type progress struct {
+	title string
+	total int
+	start time.Time
+	id    string // GoNB display id; "" on a terminal
+
+	mu    sync.Mutex
+	count int // inputs done
+	shown bool
+	stop  chan struct{}
+	ended chan struct{}
+}
+
+func startProgress(executor, task string, total int, quiet bool) *progress {
+	notebook := gonbui.IsNotebook
+	if quiet || isWorker() || testing.Testing() || (!notebook && !stderrIsTerminal()) {
+		return nil
+	}
+	p := &progress{title: fmt.Sprintf("%s %s", executor, task), total: total, start: time.Now(),
+		stop: make(chan struct{}), ended: make(chan struct{})}
+	if notebook {
+		p.id = "kit_progress_" + gonbui.UniqueID()
+	}
+	go p.loop()
+	return p
+}
+
+func (p *progress) loop() {
+	defer close(p.ended)
+	select {
+	case <-time.After(progressAfter):
+	case <-p.stop:
+		return
+	}
+	tick := time.NewTicker(progressEvery)
+	defer tick.Stop()
+	for {
+		p.draw()
+		select {
+		case <-tick.C:
+		case <-p.stop:
+			return
+		}
+	}
+}
+
+func (p *progress) add(n int) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	p.count += n
+	p.mu.Unlock()
+}
+
+func (p *progress) draw() {
+	p.mu.Lock()
+	done := p.count
+	p.shown = true
+	p.mu.Unlock()
+	const width = 30
+	filled := width * done / max(p.total, 1)
+	elapsed := time.Since(p.start).Truncate(100 * time.Millisecond)
+	if p.id != "" {
+		gonbui.UpdateHTML(p.id, fmt.Sprintf(
+			`<div style="font-family:monospace">%s <progress value="%d" max="%d"></progress> %d/%d inputs, %v</div>`,
+			html.EscapeString(p.title), done, p.total, done, p.total, elapsed))
+		return
+	}
+	fmt.Fprintf(os.Stderr, "\r%s [%s%s] %d/%d inputs, %v ", p.title,
+		strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, p.total, elapsed)
+}
+
+// done stops the display and erases it: the run's own output replaces it.
+func (p *progress) done() {
+	if p == nil {
+		return
+	}
+	close(p.stop)
+	<-p.ended
+	p.mu.Lock()
+	shown := p.shown
+	p.mu.Unlock()
+	if !shown {
+		return
+	}
+	if p.id != "" {
+		gonbui.UpdateHTML(p.id, "")
+	} else {
+		fmt.Fprint(os.Stderr, "\r\033[K")
+	}
+}
+
+func stderrIsTerminal() bool {
+	fi, err := os.Stderr.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,463 @@
+package kit
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Run is the outcome of [Map]: the results in input order, what failed, what
+// it cost and who did what when. It prints itself; [Show] draws it.
+type Run[R any] struct {
+	Executor string // e.g. "Threads(2)"
+	Task     string // the task's name
+	Results  []R    // Results[i] is the task's result for inputs[i]; the zero R if it failed
+	// Err is nil if every input succeeded; otherwise it joins (errors.Join)
+	// one *TaskError per failed input, in input order, or says why the run
+	// could not start or was stopped (errors.Is(Err, context.Canceled)).
+	Err error
+	// Timing is the whole run, worker start-up and shutdown included, with
+	// the CPU time of the worker processes, which are all waited for.
+	Timing Timing
+	// Startup is the part of Timing.Wall spent starting worker processes
+	// before the first input was handed out (Processes only).
+	Startup time.Duration
+	// Trace records which worker ran which input, from when to when; it
+	// starts when the first input is handed out, after Startup.
+	Trace *Trace
+}
+
+// TaskError is how one input failed: the task panicked, or the worker
+// process running it died. Find it in [Run.Err] with errors.As.
+type TaskError struct {
+	Task   string // the task's name
+	Input  int    // index of the input in the slice given to Map
+	Arg    string // the input's value, as text
+	Worker int    // the worker that ran it
+	PID    int    // the worker's process id (Processes only)
+	Panic  any    // what the task panicked with (as text for Processes); nil if a process died
+	Stack  string // the stack of the panicking goroutine
+	Exit   string // how the worker process died, e.g. "exit status 2", "signal: killed"
+	Stderr string // the last 2 KB the dead worker process wrote to its standard error
+}
+
+// Error says which input failed and why, in a few lines: the panic and where
+// it happened, or how the worker process died and the end of its stderr.
+func (e *TaskError) Error() string {
+	if e.Panic == nil && e.Exit != "" {
+		s := fmt.Sprintf("kit: task %q, input %d (%s): worker process %d died: %s", e.Task, e.Input, e.Arg, e.PID, e.Exit)
+		if e.PID == 0 {
+			s = fmt.Sprintf("kit: task %q, input %d (%s): not run: %s", e.Task, e.Input, e.Arg, e.Exit)
+		}
+		if tail := stderrSummary(e.Stderr); tail != "" {
+			s += "\n\tits stderr ended with:\n\t\t" + strings.ReplaceAll(tail, "\n", "\n\t\t")
+		}
+		return s
+	}
+	s := fmt.Sprintf("kit: task %q, input %d (%s): panic: %v", e.Task, e.Input, e.Arg, e.Panic)
+	if at := panicSite(e.Stack); at != "" {
+		s += " [" + at + "]"
+	}
+	return s
+}
+
+// Map runs t on every input with ex and waits for all of them, like Python's
+// pool.map: inputs are handed out in order, a chunk at a time (see
+// [Executor.WithChunk]), to whichever worker is free. Results come back in
+// input order. A panic fails only its own input: the others still run
+// (unless [Executor.WithFailFast]). An empty inputs gives empty Results.
+func Map[T, R any](ex Executor, t *TaskFunc[T, R], inputs []T) Run[R] {
+	return run(context.Background(), ex, t, inputs, runOptions[R]{})
+}
+
+// MapCtx is [Map] that stops when ctx is done: no more inputs are handed out,
+// worker processes are killed, and it returns at once with an Err that
+// matches ctx's error (errors.Is(run.Err, context.Canceled)). Goroutines
+// already running an input cannot be stopped: they finish in the background
+// and their results are dropped.
+func MapCtx[T, R any](ctx context.Context, ex Executor, t *TaskFunc[T, R], inputs []T) Run[R] {
+	return run(ctx, ex, t, inputs, runOptions[R]{})
+}
+
+type runOptions[R any] struct {
+	quiet bool                        // never show progress
+	each  func(i int, v R, err error) // called in completion order, on the caller's goroutine
+}
+
+// job is one run of a task over inputs, shared by its workers.
+type job[T, R any] struct {
+	ctx     context.Context
+	stop    context.CancelFunc // ends the run early: WithFailFast
+	ex      Executor
+	task    *TaskFunc[T, R]
+	inputs  []T
+	trace   *Trace
+	chunk   int
+	batches chan batch[R] // room for every input, so sends never block
+
+	mu   sync.Mutex
+	next int // the first input not handed out yet
+}
+
+// batch is what a worker reports: results for inputs lo, lo+1, ...
+type batch[R any] struct {
+	lo     int
+	values []R
+	errs   []error // nil, or one per value
+}
+
+func (b *batch[R]) add(v R, err error) {
+	if err != nil && b.errs == nil {
+		b.errs = make([]error, len(b.values), cap(b.values))
+	}
+	b.values = append(b.values, v)
+	if b.errs != nil {
+		b.errs = append(b.errs, err)
+	}
+}
+
+// take hands out the next chunk of inputs [lo, hi), in input order.
+func (j *job[T, R]) take() (lo, hi int, ok bool) {
+	if j.ctx.Err() != nil {
+		return 0, 0, false
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.next >= len(j.inputs) {
+		return 0, 0, false
+	}
+	lo, hi = j.next, min(j.next+j.chunk, len(j.inputs))
+	j.next = hi
+	return lo, hi, true
+}
+
+// runGoroutines is one worker of Serial, Threads and GIL.
+func (j *job[T, R]) runGoroutine(w int) {
+	for {
+		lo, hi, ok := j.take()
+		if !ok {
+			return
+		}
+		b := batch[R]{lo: lo, values: make([]R, 0, hi-lo)}
+		spans := make([]Span, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			start := j.trace.Since()
+			v, err := j.task.call(i, j.inputs[i])
+			spans = append(spans, Span{Worker: w, Input: i, Label: label(j.inputs[i]),
+				Start: start, End: j.trace.Since(), Err: err != nil})
+			if te, ok := err.(*TaskError); ok {
+				te.Worker = w
+			}
+			b.add(v, err)
+			if err != nil && j.ex.failFast {
+				j.stop()
+			}
+			if j.ctx.Err() != nil {
+				break
+			}
+		}
+		if j.ctx.Err() == nil {
+			j.trace.addSpans(spans)
+		}
+		j.batches <- b
+	}
+}
+
+func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], inputs []T, opt runOptions[R]) Run[R] {
+	r := Run[R]{Executor: ex.String(), Task: t.Name()}
+	workers := ex.Workers()
+	if err := t.usable(ex); err != nil {
+		r.Err = err
+		r.Trace = NewTrace(r.Executor, workers)
+		r.Trace.Stop()
+		for i := range inputs {
+			if opt.each != nil {
+				var zero R
+				opt.each(i, zero, err)
+			}
+		}
+		return r
+	}
+	r.Results = make([]R, len(inputs))
+	if len(inputs) == 0 {
+		r.Trace = NewTrace(r.Executor, workers)
+		r.Trace.Stop()
+		return r
+	}
+
+	clock := readCPUClock()
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	j := &job[T, R]{ctx: ctx, stop: cancel, ex: ex, task: t, inputs: inputs, chunk: ex.chunkSize(len(inputs)),
+		batches: make(chan batch[R], len(inputs))}
+
+	var pool *procPool
+	if ex.kind == processesKind {
+		var err error
+		pool, err = startPool(ctx, t.name, workers, ex.timeout())
+		r.Startup = time.Since(clock.wall)
+		if err != nil {
+			r.Err = err
+			r.Trace = NewTrace(r.Executor, workers)
+			r.Trace.Stop()
+			r.Timing = clock.since()
+			for i := range inputs {
+				if opt.each != nil {
+					var zero R
+					opt.each(i, zero, err)
+				}
+			}
+			return r
+		}
+	}
+	if ex.kind == gilKind {
+		defer holdGIL()()
+	}
+
+	j.trace = NewTrace(r.Executor, workers)
+	r.Trace = j.trace
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if pool != nil {
+				runProcess(j, pool, w)
+			} else {
+				j.runGoroutine(w)
+			}
+		}()
+	}
+	idle := make(chan struct{}) // closed when every worker has stopped
+	go func() {
+		wg.Wait()
+		close(idle)
+	}()
+
+	show := startProgress(r.Executor, t.name, len(inputs), opt.quiet)
+	type failure struct {
+		input int
+		err   error
+	}
+	var failures []failure
+	pending := len(inputs)
+	finished := make([]bool, len(inputs))
+	apply := func(b batch[R]) {
+		for k, v := range b.values {
+			i := b.lo + k
+			finished[i] = true
+			var err error
+			if b.errs != nil {
+				err = b.errs[k]
+			}
+			r.Results[i] = v
+			if err != nil {
+				failures = append(failures, failure{i, err})
+			}
+			if opt.each != nil {
+				opt.each(i, v, err)
+			}
+		}
+		pending -= len(b.values)
+		show.add(len(b.values))
+	}
+	drain := func() {
+		for {
+			select {
+			case b := <-j.batches:
+				apply(b)
+			default:
+				return
+			}
+		}
+	}
+	stoppedEarly := false
+collect:
+	for pending > 0 {
+		select {
+		case b := <-j.batches:
+			apply(b)
+			if ex.failFast && len(failures) > 0 {
+				stoppedEarly = true
+				break collect
+			}
+		case <-ctx.Done():
+			stoppedEarly = true
+			break collect
+		case <-idle:
+			drain()
+			break collect
+		}
+	}
+	cancel() // hand out nothing more; kill any worker process still running
+	if pool != nil {
+		// Children's CPU time counts once they are waited for, so wait for
+		// them all (killed ones exit at once) before stopping the clock.
+		<-idle
+		pool.close()
+	}
+	drain()
+	show.done()
+	j.trace.Stop()
+	r.Timing = clock.since()
+
+	slices.SortFunc(failures, func(a, b failure) int { return cmp.Compare(a.input, b.input) })
+	errs := make([]error, 0, len(failures)+1)
+	switch {
+	case parent.Err() != nil:
+		errs = append(errs, fmt.Errorf("kit: run of %q stopped with %d of %d inputs not done: %w",
+			t.name, pending, len(inputs), context.Cause(parent)))
+	case pending > 0 && !stoppedEarly:
+		errs = append(errs, fmt.Errorf("kit: %d of %d inputs of %q were not run: no worker left", pending, len(inputs), t.name))
+	}
+	for _, f := range failures {
+		errs = append(errs, f.err)
+	}
+	r.Err = errors.Join(errs...)
+	if opt.each != nil && pending > 0 {
+		// Every input is reported once, even those never run.
+		var notRun error
+		switch {
+		case len(failures) > 0 && stoppedEarly && parent.Err() == nil:
+			notRun = fmt.Errorf("kit: not run: the run stopped after %w", failures[0].err)
+		case len(errs) > len(failures):
+			notRun = errs[0] // why the run stopped
+		default:
+			notRun = errors.New("kit: not run")
+		}
+		for i, ok := range finished {
+			if !ok {
+				var zero R
+				opt.each(i, zero, notRun)
+			}
+		}
+	}
+	return r
+}
+
+// gil counts the GIL runs under way: the first sets GOMAXPROCS to 1, the
+// last restores it.
+var gil struct {
+	sync.Mutex
+	users, saved int
+}
+
+func holdGIL() (release func()) {
+	gil.Lock()
+	if gil.users == 0 {
+		gil.saved = runtime.GOMAXPROCS(1)
+	}
+	gil.users++
+	gil.Unlock()
+	return func() {
+		gil.Lock()
+		gil.users--
+		if gil.users == 0 {
+			runtime.GOMAXPROCS(gil.saved)
+		}
+		gil.Unlock()
+	}
+}
+
+// String summarises the run: results, timing, each worker's load, errors.
+func (r Run[R]) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s ran %q on %d inputs: wall %s, CPU %s, parallelism %.2f\n",
+		r.Executor, r.Task, len(r.Results), formatDuration(r.Timing.Wall), formatDuration(r.Timing.CPU()), r.Timing.Parallelism())
+	if r.Startup > 0 {
+		fmt.Fprintf(&b, "worker start-up: %s (included in wall)\n", formatDuration(r.Startup))
+	}
+	fmt.Fprintf(&b, "results: %s\n", shortList(r.Results, 10))
+	if r.Trace != nil {
+		b.WriteString(r.Trace.loadText())
+	}
+	if r.Err != nil {
+		fmt.Fprintf(&b, "error: %v\n", r.Err)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// HTML is the run as a summary table above its timeline chart.
+func (r Run[R]) HTML() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "<div><b>%s</b> ran <code>%s</code> on %d inputs<table>",
+		html.EscapeString(r.Executor), html.EscapeString(r.Task), len(r.Results))
+	row := func(k, v string) {
+		fmt.Fprintf(&b, "<tr><th align=left>%s</th><td>%s</td></tr>", k, html.EscapeString(v))
+	}
+	row("wall", formatDuration(r.Timing.Wall))
+	row("CPU", formatDuration(r.Timing.CPU()))
+	row("parallelism", fmt.Sprintf("%.2f", r.Timing.Parallelism()))
+	if r.Startup > 0 {
+		row("worker start-up", formatDuration(r.Startup))
+	}
+	row("results", shortList(r.Results, 10))
+	b.WriteString("</table>")
+	if r.Err != nil {
+		fmt.Fprintf(&b, "<pre style=\"color:#b00\">%s</pre>", html.EscapeString(r.Err.Error()))
+	}
+	if r.Trace != nil {
+		b.WriteString(r.Trace.HTML())
+	}
+	b.WriteString("</div>")
+	return b.String()
+}
+
+// shortList prints up to n values, then how many more there are.
+func shortList[R any](vs []R, n int) string {
+	if len(vs) <= n {
+		return fmt.Sprint(vs)
+	}
+	s := fmt.Sprint(vs[:n])
+	return fmt.Sprintf("%s … (%d more)]", s[:len(s)-1], len(vs)-n)
+}
+
+// panicSite is the function and line that panicked, read from a stack.
+func panicSite(stack string) string {
+	lines := strings.Split(stack, "\n")
+	for i, l := range lines {
+		// "panic(...)" and its file line, then the function that panicked
+		// and its file line.
+		if strings.HasPrefix(l, "panic(") && i+3 < len(lines) {
+			fn := lines[i+2]
+			if k := strings.LastIndex(fn, "("); k > 0 {
+				fn = fn[:k]
+			}
+			loc := strings.TrimSpace(lines[i+3])
+			if k := strings.LastIndex(loc, " +0x"); k > 0 {
+				loc = loc[:k]
+			}
+			return fn + " at " + shortFile(loc)
+		}
+	}
+	return ""
+}
+
+// stderrSummary is the telling part of a dead process's stderr: from the
+// last "fatal error:" or "panic:" line if there is one (the lines after it
+// are a long stack), else its last lines.
+func stderrSummary(s string) string {
+	for _, mark := range []string{"fatal error:", "panic:"} {
+		if i := strings.LastIndex("\n"+s, "\n"+mark); i >= 0 {
+			lines := strings.SplitN(s[i:], "\n", 9)
+			return strings.TrimRight(strings.Join(lines[:min(len(lines), 8)], "\n"), "\n")
+		}
+	}
+	return lastLines(s, 8)
+}
+
+// lastLines is the last n lines of s, without the final newline.
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}

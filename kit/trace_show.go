@@ -1,0 +1,46 @@
+package kit
+
+import (
+	"fmt"
+	"html"
+	"strings"
+)
+
+// String summarises the trace as text: its length and each worker's load
+// (inputs run, busy and idle time), the numbers behind load imbalance.
+func (t *Trace) String() string {
+	return fmt.Sprintf("%s: %d spans on %d workers in %s\n%s",
+		t.Name, len(t.Spans()), t.Workers, formatDuration(t.Total()), strings.TrimRight(t.loadText(), "\n"))
+}
+
+// HTML draws the trace as a timeline, one row per worker, above a table of
+// each worker's load.
+func (t *Trace) HTML() string {
+	var b strings.Builder
+	b.WriteString(TimelineChart(t).HTML())
+	b.WriteString("<table><tr><th>worker</th><th>pid</th><th>inputs</th><th>busy</th><th>idle</th></tr>")
+	for _, l := range t.Load() {
+		pid := ""
+		if l.PID != 0 {
+			pid = fmt.Sprint(l.PID)
+		}
+		fmt.Fprintf(&b, "<tr><td>%d</td><td>%s</td><td>%d</td><td>%s</td><td>%s</td></tr>",
+			l.Worker, pid, l.Inputs, html.EscapeString(formatDuration(l.Busy)), html.EscapeString(formatDuration(l.Idle)))
+	}
+	b.WriteString("</table>")
+	return b.String()
+}
+
+// loadText is one line per worker: "worker 0 (pid 123): 3 inputs, busy 4.5s, idle 3.5s".
+func (t *Trace) loadText() string {
+	var b strings.Builder
+	for _, l := range t.Load() {
+		pid := ""
+		if l.PID != 0 {
+			pid = fmt.Sprintf(" (pid %d)", l.PID)
+		}
+		fmt.Fprintf(&b, "worker %d%s: %d inputs, busy %s, idle %s\n",
+			l.Worker, pid, l.Inputs, formatDuration(l.Busy), formatDuration(l.Idle))
+	}
+	return b.String()
+}
