@@ -434,7 +434,7 @@ func panicSite(stack string) string {
 			if k := strings.LastIndex(loc, " +0x"); k > 0 {
 				loc = loc[:k]
 			}
-			return fn + " at " + shortFile(loc)
+			return shortFile(fn) + " at " + shortFile(loc)
 		}
 	}
 	return ""
