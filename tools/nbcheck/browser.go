@@ -1,12 +1,337 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"net/url"
 	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/launcher"
+	"github.com/go-rod/rod/lib/proto"
 )
 
-// cmdBrowser implements `nbcheck browser` (coming in the next commit).
+// ChartSelector finds kit's chart containers: kit marks every chart that has
+// something to draw with the attribute data-kit-chart (charts with nothing
+// to draw show only a message and do not carry it). Each must end up holding
+// a <canvas> (echarts' canvas renderer) with non-blank pixels.
+const ChartSelector = "[data-kit-chart]"
+
+// browserOpts are the flags of `nbcheck browser`.
+type browserOpts struct {
+	root, out, notebook, chromium, selector string
+	pages, live                             bool
+	timeout                                 time.Duration
+}
+
+// cmdBrowser implements `nbcheck browser`.
 func cmdBrowser(args []string) int {
-	fmt.Fprintln(os.Stderr, "nbcheck: browser: not implemented yet")
-	return 2
+	fs := flag.NewFlagSet("browser", flag.ExitOnError)
+	var o browserOpts
+	fs.StringVar(&o.out, "out", "", "output folder holding html/ (default: build/ at the repository root)")
+	fs.StringVar(&o.root, "root", "", "repository root (default: found from the current directory)")
+	fs.StringVar(&o.notebook, "notebook", "notebooks/00-getting-started.ipynb", "notebook to run in the live Notebook UI (relative to the root)")
+	fs.StringVar(&o.chromium, "chromium", "", "Chromium binary (default: /usr/bin/chromium, else chromium on PATH)")
+	fs.StringVar(&o.selector, "charts", ChartSelector, "CSS selector of chart containers")
+	fs.BoolVar(&o.pages, "pages", true, "check the exported HTML pages in OUT/html")
+	fs.BoolVar(&o.live, "live", true, "run one notebook in the live classic Notebook UI")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "time limit for the live notebook's run")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: nbcheck browser [flags]")
+		fs.PrintDefaults()
+	}
+	fs.Parse(args)
+	var err error
+	if o.out, err = outDir(o.root, o.out); err != nil {
+		fmt.Fprintln(os.Stderr, "nbcheck:", err)
+		return 2
+	}
+	bin, err := findChromium(o.chromium)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "nbcheck:", err)
+		return 2
+	}
+
+	// On Ctrl-C or SIGTERM, cancel everything so that the deferred clean-ups
+	// (browser, notebook server, temporary copy) still run.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	br, err := startBrowser(ctx, bin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "nbcheck:", err)
+		return 2
+	}
+	defer br.close()
+
+	passed, failed := 0, 0
+	count := func(ok bool) {
+		if ok {
+			passed++
+		} else {
+			failed++
+		}
+	}
+	if o.pages {
+		pages, _ := filepath.Glob(filepath.Join(o.out, "html", "*.html"))
+		sort.Strings(pages)
+		if len(pages) == 0 {
+			fmt.Printf("FAIL no exported pages in %s (run `nbcheck run` first)\n", filepath.Join(o.out, "html"))
+			count(false)
+		}
+		for _, p := range pages {
+			count(br.checkPage(ctx, p, o))
+		}
+	}
+	if o.live && ctx.Err() == nil {
+		count(br.checkLive(ctx, o))
+	}
+	if ctx.Err() != nil {
+		fmt.Println("FAIL interrupted")
+		count(false)
+	}
+	fmt.Printf("%d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+// findChromium returns the browser binary; nbcheck never downloads one.
+func findChromium(bin string) (string, error) {
+	if bin != "" {
+		return exec.LookPath(bin)
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium", nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("chromium not found (tried /usr/bin/chromium and PATH): install it (Debian: apt-get install chromium) or pass -chromium")
+}
+
+// browser is a headless Chromium whose http(s) requests go through a router
+// that lets through only the hosts allowed (the live notebook server) and
+// blocks and records everything else: pages must draw with the network off.
+type browser struct {
+	l      *launcher.Launcher
+	b      *rod.Browser
+	router *rod.HijackRouter
+
+	mu      sync.Mutex
+	allowed map[string]bool // host:port
+	blocked []string
+}
+
+func startBrowser(ctx context.Context, bin string) (*browser, error) {
+	// The flags measured to work on this machine kind (PLATFORM.md).
+	l := launcher.New().Context(ctx).Bin(bin).Headless(true).NoSandbox(true).
+		Set("disable-gpu").Set("disable-quic").Set("no-first-run").
+		Set("disable-background-networking").Set("disable-component-update").
+		Set("disable-sync").Set("disable-dev-shm-usage")
+	u, err := l.Launch()
+	if err != nil {
+		return nil, fmt.Errorf("starting %s: %w", bin, err)
+	}
+	br := &browser{l: l, allowed: map[string]bool{}}
+	br.b = rod.New().ControlURL(u).Context(ctx)
+	if err := br.b.Connect(); err != nil {
+		br.close()
+		return nil, fmt.Errorf("connecting to %s: %w", bin, err)
+	}
+	br.router = br.b.HijackRequests()
+	err = br.router.Add("*", "", func(h *rod.Hijack) {
+		u := h.Request.URL()
+		if (u.Scheme == "http" || u.Scheme == "https") && !br.isAllowed(u) {
+			br.mu.Lock()
+			br.blocked = append(br.blocked, u.String())
+			br.mu.Unlock()
+			h.Response.Fail(proto.NetworkErrorReasonBlockedByClient)
+			return
+		}
+		h.ContinueRequest(&proto.FetchContinueRequest{})
+	})
+	if err != nil {
+		br.close()
+		return nil, fmt.Errorf("blocking the network: %w", err)
+	}
+	go br.router.Run()
+	return br, nil
+}
+
+func (br *browser) isAllowed(u *url.URL) bool {
+	br.mu.Lock()
+	defer br.mu.Unlock()
+	return br.allowed[u.Host]
+}
+
+func (br *browser) allow(host string) {
+	br.mu.Lock()
+	br.allowed[host] = true
+	br.mu.Unlock()
+}
+
+// takeBlocked returns and forgets the requests blocked so far.
+func (br *browser) takeBlocked() []string {
+	br.mu.Lock()
+	defer br.mu.Unlock()
+	b := br.blocked
+	br.blocked = nil
+	return b
+}
+
+// close stops the browser for good: politely, then by killing its process
+// group, then removes its profile folder.
+func (br *browser) close() {
+	if br.router != nil {
+		br.router.Stop()
+	}
+	if br.b != nil {
+		br.b.Context(context.Background()).Close()
+	}
+	br.l.Kill()
+	br.l.Cleanup()
+}
+
+// chart is what chartsJS reports for one chart container.
+type chart struct {
+	ID    string `json:"id"`
+	Drawn bool   `json:"drawn"`
+	Why   string `json:"why"`
+}
+
+// chartsJS reports, for every chart container, whether it holds a canvas
+// that is not all one colour. It reads the pixels back with getImageData.
+const chartsJS = `(sel) => Array.from(document.querySelectorAll(sel)).map((el, i) => {
+  const cs = el.querySelectorAll('canvas');
+  let why = cs.length ? 'blank canvas' : 'no canvas';
+  for (const c of cs) {
+    if (!c.width || !c.height) { why = 'zero-size canvas'; continue; }
+    const ctx = c.getContext('2d');
+    if (!ctx) { why = 'canvas without a 2d context'; continue; }
+    let d;
+    try { d = ctx.getImageData(0, 0, c.width, c.height).data; } catch (e) { why = 'unreadable canvas: ' + e; continue; }
+    for (let j = 4; j < d.length; j += 4) {
+      if (d[j] !== d[0] || d[j+1] !== d[1] || d[j+2] !== d[2] || d[j+3] !== d[3]) {
+        return {id: el.id || el.getAttribute('data-kit-chart') || '#' + (i + 1), drawn: true, why: ''};
+      }
+    }
+  }
+  return {id: el.id || el.getAttribute('data-kit-chart') || '#' + (i + 1), drawn: false, why: why};
+})`
+
+// waitCharts polls the page's charts until all have drawn or the time is up
+// (echarts draws on the next animation frames; the library unpacks first).
+func waitCharts(ctx context.Context, p *rod.Page, sel string, limit time.Duration) ([]chart, error) {
+	deadline := time.Now().Add(limit)
+	for {
+		var charts []chart
+		res, err := p.Eval(chartsJS, sel)
+		if err != nil {
+			return nil, err
+		}
+		if err := res.Value.Unmarshal(&charts); err != nil {
+			return nil, err
+		}
+		done := true
+		for _, c := range charts {
+			done = done && c.Drawn
+		}
+		if done || time.Now().After(deadline) {
+			return charts, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// chartProblems lists the charts that did not draw.
+func chartProblems(charts []chart) []string {
+	var probs []string
+	for _, c := range charts {
+		if !c.Drawn {
+			probs = append(probs, fmt.Sprintf("chart %s: %s", c.ID, c.Why))
+		}
+	}
+	return probs
+}
+
+// checkPage loads one exported page from file:// with the network blocked
+// and checks its charts. Exported pages also reference CDN scripts
+// (RequireJS, MathJax): those are blocked and reported as a note only,
+// since kit's charts must draw without them.
+func (br *browser) checkPage(ctx context.Context, path string, o browserOpts) bool {
+	name := filepath.Base(path)
+	abs, _ := filepath.Abs(path)
+	br.takeBlocked()
+	var (
+		mu         sync.Mutex
+		exceptions []string
+	)
+	p, err := br.b.Page(proto.TargetCreateTarget{})
+	if err != nil {
+		fmt.Printf("FAIL %s  %v\n", name, err)
+		return false
+	}
+	defer p.Close()
+	p = p.Context(ctx)
+	go p.EachEvent(func(e *proto.RuntimeExceptionThrown) {
+		mu.Lock()
+		exceptions = append(exceptions, e.ExceptionDetails.Text+" "+exceptionDesc(e))
+		mu.Unlock()
+	})()
+	err = p.Timeout(60 * time.Second).Navigate((&url.URL{Scheme: "file", Path: abs}).String())
+	if err == nil {
+		err = p.Timeout(60 * time.Second).WaitLoad()
+	}
+	if err != nil {
+		fmt.Printf("FAIL %s  loading: %v\n", name, err)
+		return false
+	}
+	charts, err := waitCharts(ctx, p, o.selector, 15*time.Second)
+	if err != nil {
+		fmt.Printf("FAIL %s  %v\n", name, err)
+		return false
+	}
+	probs := chartProblems(charts)
+	switch {
+	case len(charts) == 0:
+		fmt.Printf("PASS %s  no charts\n", name)
+	case len(probs) == 0:
+		fmt.Printf("PASS %s  %s drew\n", name, plural(len(charts), "chart", "charts"))
+	default:
+		fmt.Printf("FAIL %s  %s  (%d of %d charts drew)\n", name, strings.Join(probs, "; "), len(charts)-len(probs), len(charts))
+		mu.Lock()
+		for _, e := range exceptions {
+			fmt.Printf("     script error: %s\n", clip(e))
+		}
+		mu.Unlock()
+	}
+	if b := br.takeBlocked(); len(b) > 0 {
+		fmt.Printf("     note: blocked %s (first: %s)\n", plural(len(b), "network request", "network requests"), b[0])
+	}
+	return len(probs) == 0
+}
+
+func exceptionDesc(e *proto.RuntimeExceptionThrown) string {
+	if e.ExceptionDetails.Exception != nil {
+		return e.ExceptionDetails.Exception.Description
+	}
+	return ""
 }

@@ -162,7 +162,7 @@ func ErrorSummary(c Cell) string {
 	}
 	first := ""
 	for _, l := range nonEmptyLines(ansiRE.ReplaceAllString(evalue, "")) {
-		if !strings.HasPrefix(l, "# gonb_") { // the build folder's package line
+		if !strings.HasPrefix(l, "# ") { // go build's package line, e.g. "# gonb_1a2b3c4d"
 			first = l
 			break
 		}

@@ -80,3 +80,19 @@ func TestExpectsOutput(t *testing.T) {
 		}
 	}
 }
+
+// A build failure in an imported package: the message, not go build's
+// "# package" header line.
+func TestErrorSummaryPackageHeader(t *testing.T) {
+	nb, err := ParseNotebook([]byte(`{"cells": [{"cell_type": "code", "execution_count": 1, "metadata": {},
+	 "source": "%%\nkit.Show(kit.SysInfo())", "outputs": [{"output_type": "error", "ename": "ERROR",
+	 "evalue": "# parallelgo.dev/course/kit\n/work/main/kit/chart.go:108:4: unknown field AxisTick\n",
+	 "traceback": ["# parallelgo.dev/course/kit", "/work/main/kit/chart.go:108:4: unknown field AxisTick", ""]}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ErrorSummary(nb.Cells()[0])
+	if want := "/work/main/kit/chart.go:108:4: unknown field AxisTick"; got != want {
+		t.Errorf("ErrorSummary = %q, want %q", got, want)
+	}
+}
