@@ -1,0 +1,174 @@
+package kit
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Benchmarks for the executors' costs and the lessons' claims. Run them
+// one at a time on an idle machine, e.g.
+//
+//	go test -run xxx -bench 'Overhead|Baseline' ./kit
+//	go test -run xxx -bench 'Processes' ./kit
+//	go test -run xxx -bench 'CPUBound|Sleeps' -benchtime 5x ./kit
+//	go test -run xxx -bench Python -benchtime 1x -v ./kit
+
+var (
+	identityTask = Task("bench-identity", func(x int) int { return x })
+	// crunchTask is CPU-bound work: about 20 ms for an input of 20_000_000
+	// on this project's machines.
+	crunchTask = Task("bench-crunch", func(n int) int {
+		s := 0
+		for i := range n {
+			s += i * i % 7
+		}
+		return s
+	})
+)
+
+const trivialInputs = 10_000
+
+// BenchmarkThreadsOverhead is Map with Threads(2) on 10,000 inputs that do
+// nothing: the cost of the pool, its chunks, its trace and its recovers.
+func BenchmarkThreadsOverhead(b *testing.B) {
+	xs := inputs(trivialInputs)
+	for b.Loop() {
+		if r := Map(Threads(2), identityTask, xs); r.Err != nil {
+			b.Fatal(r.Err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*trivialInputs), "ns/input")
+}
+
+// BenchmarkWaitGroupBaseline is the same work as a learner would write it
+// by hand: a goroutine per input and a sync.WaitGroup.
+func BenchmarkWaitGroupBaseline(b *testing.B) {
+	xs := inputs(trivialInputs)
+	f := identityTask.f
+	for b.Loop() {
+		results := make([]int, len(xs))
+		var wg sync.WaitGroup
+		for i, x := range xs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i] = f(x)
+			}()
+		}
+		wg.Wait()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*trivialInputs), "ns/input")
+}
+
+// BenchmarkProcessesStartup is a Processes(2) run of two trivial inputs; the
+// startup-ms metric is the time until both workers reported ready.
+func BenchmarkProcessesStartup(b *testing.B) {
+	var startup time.Duration
+	for b.Loop() {
+		r := Map(Processes(2), identityTask, []int{1, 2})
+		if r.Err != nil {
+			b.Fatal(r.Err)
+		}
+		startup += r.Startup
+	}
+	b.ReportMetric(float64(startup.Microseconds())/1000/float64(b.N), "startup-ms")
+}
+
+// BenchmarkProcessesRoundTrip is the cost per input of sending it to a
+// worker process and its result back, one at a time and in Pool.map's chunks.
+func BenchmarkProcessesRoundTrip(b *testing.B) {
+	xs := inputs(2000)
+	for _, ex := range []Executor{Processes(2).WithChunk(1), Processes(2)} {
+		b.Run(ex.String(), func(b *testing.B) {
+			var work time.Duration
+			for b.Loop() {
+				r := Map(ex, identityTask, xs)
+				if r.Err != nil {
+					b.Fatal(r.Err)
+				}
+				work += r.Timing.Wall - r.Startup
+			}
+			b.ReportMetric(float64(work.Nanoseconds())/float64(b.N*len(xs)), "ns/input")
+		})
+	}
+}
+
+// BenchmarkCPUBound runs the same CPU-bound inputs on each executor and
+// reports each one's speedup over Serial measured in the same iteration.
+func BenchmarkCPUBound(b *testing.B) {
+	xs := []int{20_000_000, 20_000_000, 20_000_000, 20_000_000, 20_000_000, 20_000_000, 20_000_000, 20_000_000}
+	exs := []Executor{Serial(), Threads(2), GIL(2), Processes(2)}
+	walls := make([]time.Duration, len(exs))
+	for b.Loop() {
+		for k, ex := range exs {
+			r := Map(ex, crunchTask, xs)
+			if r.Err != nil {
+				b.Fatal(r.Err)
+			}
+			walls[k] += r.Timing.Wall
+		}
+	}
+	for k, ex := range exs[1:] {
+		b.ReportMetric(float64(walls[0])/float64(walls[k+1]), strings.ToLower(strings.TrimSuffix(ex.String(), "(2)"))+"-speedup")
+	}
+}
+
+// BenchmarkSleeps compares GIL(2) with Threads(2) on sleeps, where the GIL
+// does not matter: the ratio should be about 1.
+func BenchmarkSleeps(b *testing.B) {
+	xs := []int{20, 20, 20, 20, 20, 20}
+	var gilWall, threadsWall time.Duration
+	for b.Loop() {
+		gilWall += Map(GIL(2), sleepTask, xs).Timing.Wall
+		threadsWall += Map(Threads(2), sleepTask, xs).Timing.Wall
+	}
+	b.ReportMetric(float64(gilWall)/float64(threadsWall), "gil/threads")
+}
+
+// BenchmarkPythonPool runs testdata/pool_bench.py, the same measures with
+// Python's multiprocessing (fork and spawn), and reports kit's numbers next
+// to Python's. It skips when python3 is missing.
+func BenchmarkPythonPool(b *testing.B) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		b.Skip("python3 not found")
+	}
+	script, _ := filepath.Abs(filepath.Join("testdata", "pool_bench.py"))
+	var goStartup, goRoundTrip time.Duration
+	xs := inputs(2000)
+	const reps = 5
+	for range reps {
+		r := Map(Processes(2), identityTask, xs[:2])
+		goStartup += r.Startup
+		r = Map(Processes(2).WithChunk(1), identityTask, xs)
+		goRoundTrip += r.Timing.Wall - r.Startup
+	}
+	goStartupMs := float64(goStartup.Microseconds()) / 1000 / reps
+	goRoundTripUs := float64(goRoundTrip.Microseconds()) / reps / float64(len(xs))
+	for b.Loop() {
+		out, err := exec.Command(py, script, strconv.Itoa(len(xs))).Output()
+		if err != nil {
+			b.Skipf("%s failed: %v", script, err)
+		}
+		// Lines: "<method> startup-ms <x> roundtrip-us <y>"
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			f := strings.Fields(line)
+			if len(f) != 5 {
+				continue
+			}
+			pyStartup, _ := strconv.ParseFloat(f[2], 64)
+			pyRoundTrip, _ := strconv.ParseFloat(f[4], 64)
+			b.Logf("%-6s Python start-up %7.1f ms, Go %5.1f ms (%.1fx faster); round trip per input Python %6.1f µs, Go %6.1f µs (%.1fx)",
+				f[0], pyStartup, goStartupMs, pyStartup/goStartupMs, pyRoundTrip, goRoundTripUs, pyRoundTrip/goRoundTripUs)
+			b.ReportMetric(pyStartup/goStartupMs, f[0]+"-startup-ratio")
+			b.ReportMetric(pyRoundTrip/goRoundTripUs, f[0]+"-roundtrip-ratio")
+		}
+	}
+	_ = os.Stdout.Sync()
+}

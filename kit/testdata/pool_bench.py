@@ -1,0 +1,42 @@
+"""Python's multiprocessing costs, for comparison with kit.Processes.
+
+Run by BenchmarkPythonPool (kit/executor_bench_test.go):
+
+    python3 pool_bench.py N
+
+For each start method (fork, spawn) it prints one line:
+
+    <method> startup-ms <ms to start a Pool(2) and run one trivial task>
+             roundtrip-us <µs per input of pool.map(identity, range(N), chunksize=1)>
+"""
+import multiprocessing as mp
+import sys
+import time
+
+
+def identity(x):
+    return x
+
+
+def measure(method, n, reps=5):
+    ctx = mp.get_context(method)
+    startup = roundtrip = 0.0
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        with ctx.Pool(2) as pool:
+            pool.map(identity, [0, 1], chunksize=1)  # both workers ready and used
+            t1 = time.perf_counter()
+            pool.map(identity, range(n), chunksize=1)
+            t2 = time.perf_counter()
+        startup += t1 - t0
+        roundtrip += t2 - t1
+    return startup / reps * 1e3, roundtrip / reps / n * 1e6
+
+
+if __name__ == "__main__":
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    for method in ("fork", "spawn"):
+        if method not in mp.get_all_start_methods():
+            continue
+        s, r = measure(method, n)
+        print(f"{method} startup-ms {s:.2f} roundtrip-us {r:.2f}", flush=True)
