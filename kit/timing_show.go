@@ -1,0 +1,110 @@
+package kit
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Time runs f once and prints what it cost to standard output, as IPython's
+// %%time does,
+//
+//	CPU times: user 2.01 ms, sys: 487 μs, total: 2.5 ms
+//	Wall time: 12.5 s
+//
+// followed by what IPython leaves out: the CPU time of the child processes
+// that f started and waited for, on a line of its own when they used any,
+// and the effective parallelism, CPU time over wall time (see [Timing]).
+//
+// Time panics if f is nil. If f panics, the panic propagates unchanged and
+// nothing is printed.
+func Time(f func()) Timing {
+	if f == nil {
+		panic("kit.Time: f is nil")
+	}
+	t := measure(f)
+	fmt.Fprintln(os.Stdout, t)
+	return t
+}
+
+// TimeCell starts timing and returns stop, which prints the [Timing] since
+// TimeCell was called, as [Time] does, and returns it. Deferred at the top of
+// a cell, it times the rest of the cell, like IPython's %%time:
+//
+//	defer kit.TimeCell()()
+//
+// The deferred stop also runs if the cell panics, and then prints the time
+// until the panic, as %%time does when a cell raises an exception. Every call
+// of stop measures from the same start.
+func TimeCell() (stop func() Timing) {
+	start := readCPUClock()
+	return func() Timing {
+		t := start.since()
+		fmt.Fprintln(os.Stdout, t)
+		return t
+	}
+}
+
+// String gives t in IPython's %%time format: the "CPU times:" and "Wall
+// time:" lines, a "Child processes:" line when children used CPU time, and a
+// "Parallelism:" line. It has no final newline.
+func (t Timing) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "CPU times: user %s, sys: %s, total: %s\n",
+		formatDuration(t.User), formatDuration(t.Sys), formatDuration(t.User+t.Sys))
+	fmt.Fprintf(&b, "Wall time: %s\n", formatDuration(t.Wall))
+	if t.ChildUser+t.ChildSys > 0 {
+		fmt.Fprintf(&b, "Child processes: user %s, sys: %s, total: %s\n",
+			formatDuration(t.ChildUser), formatDuration(t.ChildSys), formatDuration(t.ChildUser+t.ChildSys))
+	}
+	fmt.Fprintf(&b, "Parallelism: %.2f (CPU / wall time)", t.Parallelism())
+	return b.String()
+}
+
+// HTML gives t as a small table with the numbers of [Timing.String].
+func (t Timing) HTML() string {
+	var b strings.Builder
+	b.WriteString("<table>\n<tr><th></th><th>user</th><th>sys</th><th>total</th></tr>\n")
+	fmt.Fprintf(&b, "<tr><th>CPU times</th><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+		formatDuration(t.User), formatDuration(t.Sys), formatDuration(t.User+t.Sys))
+	if t.ChildUser+t.ChildSys > 0 {
+		fmt.Fprintf(&b, "<tr><th>Child processes</th><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+			formatDuration(t.ChildUser), formatDuration(t.ChildSys), formatDuration(t.ChildUser+t.ChildSys))
+	}
+	fmt.Fprintf(&b, "<tr><th>Wall time</th><td colspan=\"3\">%s</td></tr>\n", formatDuration(t.Wall))
+	fmt.Fprintf(&b, "<tr><th>Parallelism</th><td colspan=\"3\">%.2f (CPU / wall time)</td></tr>\n</table>",
+		t.Parallelism())
+	return b.String()
+}
+
+// String gives r in IPython's %timeit format:
+//
+//	605 ms ± 10.9 ms per loop (mean ± std. dev. of 7 runs, 1 loop each)
+//
+// It has no final newline and leaves out the warning that [TimeIt] prints
+// when the runs varied much; [TimeItResult.HTML] includes it.
+func (r TimeItResult) String() string {
+	return fmt.Sprintf("%s ± %s per loop (mean ± std. dev. of %s, %s each)",
+		formatDuration(r.Mean), formatDuration(r.Std),
+		formatCount(r.Repeat, "run"), formatCount(r.Loops, "loop"))
+}
+
+// HTML gives r as a table of its statistics, the warning [TimeIt] prints if
+// the runs varied much, and a [SpreadChart] of its runs.
+func (r TimeItResult) HTML() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "<table>\n<tr><th>mean ± std. dev.</th><td>%s ± %s per loop</td></tr>\n",
+		formatDuration(r.Mean), formatDuration(r.Std))
+	fmt.Fprintf(&b, "<tr><th>best / median / worst</th><td>%s / %s / %s</td></tr>\n",
+		formatDuration(r.Best), formatDuration(r.Median), formatDuration(r.Worst))
+	fmt.Fprintf(&b, "<tr><th>runs</th><td>%s, %s each</td></tr>\n</table>\n",
+		formatCount(r.Repeat, "run"), formatCount(r.Loops, "loop"))
+	if w := r.warning(); w != "" {
+		fmt.Fprintf(&b, "<p>%s</p>\n", w)
+	}
+	if len(r.Runs) > 0 {
+		title := fmt.Sprintf("Time per loop of each run (%s each)", formatCount(r.Loops, "loop"))
+		b.WriteString(SpreadChart(title, r.Runs).HTML())
+	}
+	return b.String()
+}
