@@ -12,7 +12,7 @@ func ExampleTime() {
 	t := kit.Time(func() { time.Sleep(50 * time.Millisecond) })
 	// Time printed, for instance:
 	//
-	//	CPU times: user 120 μs, sys: 31 μs, total: 151 μs
+	//	CPU times: user 120 µs, sys: 31 µs, total: 151 µs
 	//	Wall time: 50.1 ms
 	//	Parallelism: 0.00 (CPU / wall time)
 	//
@@ -27,17 +27,17 @@ func ExampleTimeCell() {
 	time.Sleep(50 * time.Millisecond)
 	// When the cell ends, stop prints, for instance:
 	//
-	//	CPU times: user 98 μs, sys: 12 μs, total: 110 μs
+	//	CPU times: user 98 µs, sys: 12 µs, total: 110 µs
 	//	Wall time: 50.1 ms
 	//	Parallelism: 0.00 (CPU / wall time)
 }
 
 func ExampleTimeIt() {
 	r := kit.TimeIt(func() { time.Sleep(time.Millisecond) })
-	// TimeIt chose 1,000 loops, the first power of 10 for which a run lasts
+	// TimeIt chose 1000 loops, the first power of 10 for which a run lasts
 	// 0.2 s or more, and printed, for instance:
 	//
-	//	1.06 ms ± 4.31 μs per loop (mean ± std. dev. of 7 runs, 1,000 loops each)
+	//	1.06 ms ± 4.31 µs per loop (mean ± std. dev. of 7 runs, 1000 loops each)
 	kit.Show(r) // a table and a chart of the runs in a notebook
 }
 
@@ -98,7 +98,7 @@ func ExampleTiming_String() {
 	}
 	fmt.Println(t)
 	// Output:
-	// CPU times: user 2.01 ms, sys: 487 μs, total: 2.5 ms
+	// CPU times: user 2.01 ms, sys: 487 µs, total: 2.5 ms
 	// Wall time: 2 s
 	// Child processes: user 3 s, sys: 500 ms, total: 3.5 s
 	// Parallelism: 1.75 (CPU / wall time)

@@ -3,6 +3,7 @@ package kit
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -12,15 +13,16 @@ import (
 // IPython read kit's output too:
 //
 //   - under a minute, three significant digits ("%.3g") and the largest unit
-//     of ns, μs, ms and s that is not more than d: "999 ns", "1 μs", "2.5 ms",
+//     of ns, µs, ms and s that is not more than d: "999 ns", "1 µs", "2.5 ms",
 //     "12.5 s";
 //   - from a minute up, whole units of d, h, min and s, stopping when less
 //     than a second is left: "1min 5s", "1h 1s".
 //
-// The unit is "μs" with U+03BC, the letter IPython prints.
+// The unit is "µs" with the micro sign U+00B5, as the source lessons print it
+// (IPython 8.25 and later print the Greek letter U+03BC).
 //
 // One deliberate difference: where rounding reaches the next unit, IPython
-// prints "1e+03 μs" (for 999.5 μs) and kit prints "1 ms".
+// prints "1e+03 µs" (for 999.5 µs) and kit prints "1 ms".
 func formatDuration(d time.Duration) string {
 	if d < 0 {
 		// Only a broken clock gives a negative time; show it rather than hide it.
@@ -34,7 +36,7 @@ func formatDuration(d time.Duration) string {
 		size time.Duration
 	}{
 		{"ns", time.Nanosecond},
-		{"μs", time.Microsecond},
+		{"µs", time.Microsecond},
 		{"ms", time.Millisecond},
 		{"s", time.Second},
 	}
@@ -76,31 +78,13 @@ func formatDurationLong(d time.Duration) string {
 	return strings.Join(out, " ")
 }
 
-// formatCount is "1 run", "7 runs": the count with the noun in IPython's form.
-// Counts of 1000 and more are grouped with commas ("1,000 loops"), as
-// IPython 8 prints them.
+// formatCount is "1 run", "7 runs", "1000 loops": the count with the noun in
+// IPython's form. (IPython 8 groups thousands, "1,000 loops"; kit writes the
+// plain number that the source lessons and older IPython show.)
 func formatCount(n int, noun string) string {
-	s := formatThousands(n) + " " + noun
+	s := strconv.Itoa(n) + " " + noun
 	if n != 1 {
 		s += "s"
 	}
 	return s
-}
-
-// formatThousands writes n with a comma every three digits, as Python's
-// "{:,}" does.
-func formatThousands(n int) string {
-	digits := fmt.Sprint(n)
-	sign := ""
-	if n < 0 {
-		sign, digits = "-", digits[1:]
-	}
-	var b strings.Builder
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return sign + b.String()
 }

@@ -22,15 +22,15 @@ func TestFormatDuration(t *testing.T) {
 		{0, "0 ns"},
 		{1 * ns, "1 ns"},
 		{999 * ns, "999 ns"},
-		{1 * us, "1 μs"},
-		{1001 * ns, "1 μs"},
-		{1005 * ns, "1 μs"}, // 1.005 is 1.00499… in binary, in Python too
-		{1006 * ns, "1.01 μs"},
-		{1500 * ns, "1.5 μs"},
-		{487 * us, "487 μs"},
-		{999 * us, "999 μs"},
-		{999400 * ns, "999 μs"},
-		{999500 * ns, "1 ms"}, // IPython: "1e+03 μs"
+		{1 * us, "1 µs"},
+		{1001 * ns, "1 µs"},
+		{1005 * ns, "1 µs"}, // 1.005 is 1.00499… in binary, in Python too
+		{1006 * ns, "1.01 µs"},
+		{1500 * ns, "1.5 µs"},
+		{487 * us, "487 µs"},
+		{999 * us, "999 µs"},
+		{999400 * ns, "999 µs"},
+		{999500 * ns, "1 ms"}, // IPython: "1e+03 µs"
 		{1 * ms, "1 ms"},
 		{2500 * us, "2.5 ms"}, // "%.3g" drops trailing zeros: not "2.50 ms"
 		{2010 * us, "2.01 ms"},
@@ -72,10 +72,10 @@ func TestFormatCount(t *testing.T) {
 		{1, "loop", "1 loop"},
 		{10, "loop", "10 loops"},
 		{999, "loop", "999 loops"},
-		{1000, "loop", "1,000 loops"},
-		{100000, "loop", "100,000 loops"},
-		{1000000000, "loop", "1,000,000,000 loops"},
-		{-1234, "loop", "-1,234 loops"},
+		{1000, "loop", "1000 loops"},
+		{100000, "loop", "100000 loops"},
+		{1000000000, "loop", "1000000000 loops"},
+		{-1234, "loop", "-1234 loops"},
 	}
 	for _, tt := range tests {
 		if got := formatCount(tt.n, tt.noun); got != tt.want {

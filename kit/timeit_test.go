@@ -21,7 +21,7 @@ func withClock(now func() time.Time) TimeItOption {
 }
 
 // IPython's %timeit line, as a parser of IPython's output reads it.
-var ipythonTimeIt = regexp.MustCompile(`^(\d[\d.]*) (ns|[μµu]s|ms|s) ± (\d[\d.]*) (ns|[μµu]s|ms|s) per loop ` +
+var ipythonTimeIt = regexp.MustCompile(`^(\d[\d.]*) (ns|[µµu]s|ms|s) ± (\d[\d.]*) (ns|[µµu]s|ms|s) per loop ` +
 	`\(mean ± std\. dev\. of (\d+) runs?, ([\d,]+) loops? each\)\n$`)
 
 func TestTimeItChoosesLoops(t *testing.T) {
@@ -162,7 +162,7 @@ func TestTimeItWarning(t *testing.T) {
 
 func TestTimeItResultString(t *testing.T) {
 	r := TimeItResult{Loops: 1000, Repeat: 7, Mean: 1062 * time.Microsecond, Std: 4310 * time.Nanosecond}
-	want := "1.06 ms ± 4.31 μs per loop (mean ± std. dev. of 7 runs, 1,000 loops each)"
+	want := "1.06 ms ± 4.31 µs per loop (mean ± std. dev. of 7 runs, 1000 loops each)"
 	if got := r.String(); got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}

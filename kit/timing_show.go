@@ -9,7 +9,7 @@ import (
 // Time runs f once and prints what it cost to standard output, as IPython's
 // %%time does,
 //
-//	CPU times: user 2.01 ms, sys: 487 μs, total: 2.5 ms
+//	CPU times: user 2.01 ms, sys: 487 µs, total: 2.5 ms
 //	Wall time: 12.5 s
 //
 // followed by what IPython leaves out: the CPU time of the child processes

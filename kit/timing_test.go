@@ -40,8 +40,8 @@ func captureTimingStdout(t *testing.T, f func()) string {
 
 // IPython's %%time lines, as a parser of IPython's output reads them.
 var (
-	ipythonCPUTimes = regexp.MustCompile(`(?m)^CPU times: user (\d[\d.e+]*) (ns|[μµu]s|ms|s), sys: (\d[\d.e+]*) (ns|[μµu]s|ms|s), total: (\d[\d.e+]*) (ns|[μµu]s|ms|s)$`)
-	ipythonWallTime = regexp.MustCompile(`(?m)^Wall time: (\d[\d.e+]*) (ns|[μµu]s|ms|s)$`)
+	ipythonCPUTimes = regexp.MustCompile(`(?m)^CPU times: user (\d[\d.e+]*) (ns|[µµu]s|ms|s), sys: (\d[\d.e+]*) (ns|[µµu]s|ms|s), total: (\d[\d.e+]*) (ns|[µµu]s|ms|s)$`)
+	ipythonWallTime = regexp.MustCompile(`(?m)^Wall time: (\d[\d.e+]*) (ns|[µµu]s|ms|s)$`)
 )
 
 func TestTimingString(t *testing.T) {
@@ -61,7 +61,7 @@ func TestTimingString(t *testing.T) {
 		{
 			name: "sleep",
 			t:    Timing{Wall: 12500 * ms, User: 2010 * time.Microsecond, Sys: 487 * time.Microsecond},
-			want: "CPU times: user 2.01 ms, sys: 487 μs, total: 2.5 ms\n" +
+			want: "CPU times: user 2.01 ms, sys: 487 µs, total: 2.5 ms\n" +
 				"Wall time: 12.5 s\n" +
 				"Parallelism: 0.00 (CPU / wall time)",
 		},
