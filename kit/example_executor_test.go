@@ -118,9 +118,10 @@ func ExampleMap() {
 }
 
 func ExampleMapCtx() {
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	// Stop after a second: the 10 ms nap is done, the long ones are not.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	run := kit.MapCtx(ctx, kit.Processes(2).WithChunk(1), nap, []int{10, 10000, 10000})
+	run := kit.MapCtx(ctx, kit.Processes(2).WithChunk(1), nap, []int{10, 60_000, 60_000})
 	fmt.Println(run.Results[0], errors.Is(run.Err, context.DeadlineExceeded))
 	// Output: 10 true
 }

@@ -294,14 +294,15 @@ func TestGILSetsAndRestoresGOMAXPROCS(t *testing.T) {
 
 func TestMapCtxStopsPromptly(t *testing.T) {
 	for _, ex := range []Executor{Threads(2), Processes(2)} {
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		// Long enough for workers to start under -race on a busy machine.
+		ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 		start := time.Now()
 		r := MapCtx(ctx, ex.WithChunk(1), sleepTask, []int{50, 50, 5000, 5000, 5000, 5000})
 		cancel()
 		if !errors.Is(r.Err, context.DeadlineExceeded) {
 			t.Errorf("%v: Err = %v", ex, r.Err)
 		}
-		if d := time.Since(start); d > 3*time.Second {
+		if d := time.Since(start); d > 4*time.Second {
 			t.Errorf("%v: returned after %v", ex, d)
 		}
 		if r.Results[0] != 50 || r.Results[1] != 50 {

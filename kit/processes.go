@@ -65,6 +65,9 @@ func startPool(ctx context.Context, task string, n int, timeout time.Duration) (
 		if err != nil {
 			p.killAll()
 			p.close()
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("kit: run of %q stopped while its workers started: %w", task, context.Cause(ctx))
+			}
 			return nil, err // one is enough: they usually fail alike
 		}
 	}
