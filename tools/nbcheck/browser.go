@@ -29,9 +29,9 @@ const ChartSelector = "[data-kit-chart]"
 
 // browserOpts are the flags of `nbcheck browser`.
 type browserOpts struct {
-	root, out, notebook, chromium, selector string
-	pages, live                             bool
-	timeout                                 time.Duration
+	root, out, notebook, chromium, selector, scale string
+	pages, live                                    bool
+	timeout                                        time.Duration
 }
 
 // cmdBrowser implements `nbcheck browser`.
@@ -43,6 +43,7 @@ func cmdBrowser(args []string) int {
 	fs.StringVar(&o.notebook, "notebook", "notebooks/00-getting-started.ipynb", "notebook to run in the live Notebook UI (relative to the root)")
 	fs.StringVar(&o.chromium, "chromium", "", "Chromium binary (default: /usr/bin/chromium, else chromium on PATH)")
 	fs.StringVar(&o.selector, "charts", ChartSelector, "CSS selector of chart containers")
+	fs.StringVar(&o.scale, "scale", "0.02", "KIT_SCALE for the live notebook's kernel")
 	fs.BoolVar(&o.pages, "pages", true, "check the exported HTML pages in OUT/html")
 	fs.BoolVar(&o.live, "live", true, "run one notebook in the live classic Notebook UI")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "time limit for the live notebook's run")
@@ -110,7 +111,11 @@ func cmdBrowser(args []string) int {
 // findChromium returns the browser binary; nbcheck never downloads one.
 func findChromium(bin string) (string, error) {
 	if bin != "" {
-		return exec.LookPath(bin)
+		p, err := exec.LookPath(bin)
+		if err != nil {
+			return "", fmt.Errorf("chromium not found at %s (-chromium): %w", bin, err)
+		}
+		return p, nil
 	}
 	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
 		return "/usr/bin/chromium", nil
@@ -278,16 +283,44 @@ func chartProblems(charts []chart) []string {
 // since kit's charts must draw without them.
 func (br *browser) checkPage(ctx context.Context, path string, o browserOpts) bool {
 	name := filepath.Base(path)
-	abs, _ := filepath.Abs(path)
 	br.takeBlocked()
+	charts, exceptions, err := br.pageCharts(ctx, path, o.selector, 15*time.Second)
+	if err != nil {
+		fmt.Printf("FAIL %s  %v\n", name, err)
+		return false
+	}
+	probs := chartProblems(charts)
+	switch {
+	case len(charts) == 0:
+		fmt.Printf("PASS %s  no charts\n", name)
+	case len(probs) == 0:
+		fmt.Printf("PASS %s  %s drew\n", name, plural(len(charts), "chart", "charts"))
+	default:
+		fmt.Printf("FAIL %s  %s  (%d of %d charts drew)\n", name, strings.Join(probs, "; "), len(charts)-len(probs), len(charts))
+		for _, e := range exceptions {
+			fmt.Printf("     script error: %s\n", clip(e))
+		}
+	}
+	if b := br.takeBlocked(); len(b) > 0 {
+		fmt.Printf("     note: blocked %s (first: %s)\n", plural(len(b), "network request", "network requests"), b[0])
+	}
+	return len(probs) == 0
+}
+
+// pageCharts opens a local HTML file in a new tab and reports its charts
+// once all have drawn or wait has passed, with the script errors seen.
+func (br *browser) pageCharts(ctx context.Context, path, sel string, wait time.Duration) ([]chart, []string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, nil, err
+	}
 	var (
 		mu         sync.Mutex
 		exceptions []string
 	)
 	p, err := br.b.Page(proto.TargetCreateTarget{})
 	if err != nil {
-		fmt.Printf("FAIL %s  %v\n", name, err)
-		return false
+		return nil, nil, err
 	}
 	defer p.Close()
 	p = p.Context(ctx)
@@ -301,32 +334,12 @@ func (br *browser) checkPage(ctx context.Context, path string, o browserOpts) bo
 		err = p.Timeout(60 * time.Second).WaitLoad()
 	}
 	if err != nil {
-		fmt.Printf("FAIL %s  loading: %v\n", name, err)
-		return false
+		return nil, nil, fmt.Errorf("loading: %w", err)
 	}
-	charts, err := waitCharts(ctx, p, o.selector, 15*time.Second)
-	if err != nil {
-		fmt.Printf("FAIL %s  %v\n", name, err)
-		return false
-	}
-	probs := chartProblems(charts)
-	switch {
-	case len(charts) == 0:
-		fmt.Printf("PASS %s  no charts\n", name)
-	case len(probs) == 0:
-		fmt.Printf("PASS %s  %s drew\n", name, plural(len(charts), "chart", "charts"))
-	default:
-		fmt.Printf("FAIL %s  %s  (%d of %d charts drew)\n", name, strings.Join(probs, "; "), len(charts)-len(probs), len(charts))
-		mu.Lock()
-		for _, e := range exceptions {
-			fmt.Printf("     script error: %s\n", clip(e))
-		}
-		mu.Unlock()
-	}
-	if b := br.takeBlocked(); len(b) > 0 {
-		fmt.Printf("     note: blocked %s (first: %s)\n", plural(len(b), "network request", "network requests"), b[0])
-	}
-	return len(probs) == 0
+	charts, err := waitCharts(ctx, p, sel, wait)
+	mu.Lock()
+	defer mu.Unlock()
+	return charts, append([]string(nil), exceptions...), err
 }
 
 func exceptionDesc(e *proto.RuntimeExceptionThrown) string {

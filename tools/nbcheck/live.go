@@ -58,7 +58,7 @@ func (br *browser) checkLive(ctx context.Context, o browserOpts) bool {
 	if err != nil || strings.HasPrefix(rel, "..") {
 		return fail("-notebook must be in %s", filepath.Join(root, "notebooks"))
 	}
-	srv, err := startServer(ctx, root, o.out)
+	srv, err := startServer(ctx, root, o.out, o.scale)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -205,7 +205,7 @@ func screenshot(p *rod.Page, path string) (string, error) {
 // notebooks are never touched, while a notebook's set-up cell, which finds
 // the course from its own folder ($GONB_DIR/../scripts/wire-gonb.sh), still
 // finds a complete course module.
-func startServer(ctx context.Context, root, out string) (*server, error) {
+func startServer(ctx context.Context, root, out, scale string) (*server, error) {
 	jupyter, err := findJupyter("notebook")
 	if err != nil {
 		return nil, err
@@ -242,7 +242,7 @@ func startServer(ctx context.Context, root, out string) (*server, error) {
 	}
 	// The token goes in the environment, not on the command line where
 	// every local user could read it with ps; Notebook 6 reads JUPYTER_TOKEN.
-	s.cmd.Env = append(os.Environ(), "JUPYTER_TOKEN="+s.token, "KIT_SCALE=0.02")
+	s.cmd.Env = append(os.Environ(), "JUPYTER_TOKEN="+s.token, "KIT_SCALE="+scale)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	ownProcessGroup(s.cmd)
 	if err := s.cmd.Start(); err != nil {

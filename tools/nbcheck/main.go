@@ -6,7 +6,7 @@
 //
 //	nbcheck run [-scale 0.02] [-out build] [-kernel gonb-raw] [-timeout 10m] [notebooks...]
 //	nbcheck strip [-check] [notebooks...]
-//	nbcheck browser [-out build] [-notebook notebooks/00-getting-started.ipynb]
+//	nbcheck browser [-out build] [-scale 0.02] [-notebook notebooks/00-getting-started.ipynb]
 //
 // With no notebooks named, every notebooks/*.ipynb of the repository is used.
 //
@@ -39,14 +39,24 @@
 // It is idempotent. With -check it changes nothing and exits 1 listing the
 // notebooks that need stripping.
 //
-// browser drives headless Chromium (/usr/bin/chromium, never downloaded):
-// it loads every OUT/html/*.html page with the network blocked and requires
-// every chart container, an element with the attribute data-kit-chart, to
-// hold a <canvas> with non-blank pixels; then it starts the classic Notebook
-// server (token auth on) on a copy of notebooks/, runs all cells of one
-// notebook in the live UI, requires no error outputs in untagged cells and
-// at least one drawn chart, saves OUT/screenshots/NAME.png, and checks that
-// a request without the token is refused.
+// browser drives headless Chromium (/usr/bin/chromium, never downloaded)
+// through go-rod, with every http(s) request outside the live server blocked:
+//   - it loads every OUT/html/*.html page from file:// and requires every
+//     chart container, an element carrying the attribute data-kit-chart, to
+//     hold a <canvas> whose pixels are not all one colour (blocked CDN
+//     scripts of nbconvert's template are only noted);
+//   - it mirrors the repository into a temporary folder (notebooks/ copied,
+//     the rest symlinked, so the committed files are never touched and a
+//     notebook's set-up cell still finds the course module), starts the
+//     classic Notebook server there with a random token (passed in
+//     JUPYTER_TOKEN, never on the command line; auth is never turned off),
+//     checks that /api/contents and /tree without the token are refused
+//     (403 or a redirect to /login), runs all cells of one notebook in the
+//     live UI, applies the same cell checks to the live notebook, requires at
+//     least one drawn chart, and saves OUT/screenshots/NAME.png.
+//
+// The server, its kernels and the browser are stopped on every path out,
+// Ctrl-C included. -pages=false or -live=false skips a part.
 package main
 
 import (
@@ -81,7 +91,7 @@ func usage() {
 	fmt.Fprint(os.Stderr, `usage:
   nbcheck run [-scale 0.02] [-out build] [-kernel gonb-raw] [-timeout 10m] [notebooks...]
   nbcheck strip [-check] [notebooks...]
-  nbcheck browser [-out build] [-notebook notebooks/00-getting-started.ipynb]
+  nbcheck browser [-out build] [-scale 0.02] [-notebook notebooks/00-getting-started.ipynb]
 Run "nbcheck CMD -h" for a command's flags; "go doc" in tools/nbcheck explains the checks.
 `)
 }
