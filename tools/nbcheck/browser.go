@@ -40,13 +40,8 @@ func cmdBrowser(args []string) int {
 	var o browserOpts
 	fs.StringVar(&o.out, "out", "", "output folder holding html/ (default: build/ at the repository root)")
 	fs.StringVar(&o.root, "root", "", "repository root (default: found from the current directory)")
-	fs.StringVar(&o.notebook, "notebook", "notebooks/00-getting-started.ipynb", "notebook to run in the live Notebook UI (relative to the root)")
-	fs.StringVar(&o.chromium, "chromium", "", "Chromium binary (default: /usr/bin/chromium, else chromium on PATH)")
-	fs.StringVar(&o.selector, "charts", ChartSelector, "CSS selector of chart containers")
 	fs.StringVar(&o.scale, "scale", "0.02", "KIT_SCALE for the live notebook's kernel")
-	fs.BoolVar(&o.pages, "pages", true, "check the exported HTML pages in OUT/html")
-	fs.BoolVar(&o.live, "live", true, "run one notebook in the live classic Notebook UI")
-	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "time limit for the live notebook's run")
+	o.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: nbcheck browser [flags]")
 		fs.PrintDefaults()
@@ -57,23 +52,12 @@ func cmdBrowser(args []string) int {
 		fmt.Fprintln(os.Stderr, "nbcheck:", err)
 		return 2
 	}
-	bin, err := findChromium(o.chromium)
+	ctx, br, done, err := openBrowser(o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "nbcheck:", err)
 		return 2
 	}
-
-	// On Ctrl-C or SIGTERM, cancel everything so that the deferred clean-ups
-	// (browser, notebook server, temporary copy) still run.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
-	br, err := startBrowser(ctx, bin)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "nbcheck:", err)
-		return 2
-	}
-	defer br.close()
+	defer done()
 
 	passed, failed := 0, 0
 	count := func(ok bool) {
@@ -101,11 +85,35 @@ func cmdBrowser(args []string) int {
 		fmt.Println("FAIL interrupted")
 		count(false)
 	}
-	fmt.Printf("%d passed, %d failed\n", passed, failed)
-	if failed > 0 {
-		return 1
+	return summary(passed, failed)
+}
+
+// flags declares the browser's own flags on fs (`nbcheck all` shares them;
+// -out, -root and -scale are declared by the caller).
+func (o *browserOpts) flags(fs *flag.FlagSet) {
+	fs.StringVar(&o.notebook, "notebook", "notebooks/00-getting-started.ipynb", "notebook to run in the live Notebook UI (relative to the root)")
+	fs.StringVar(&o.chromium, "chromium", "", "Chromium binary (default: /usr/bin/chromium, else chromium on PATH)")
+	fs.StringVar(&o.selector, "charts", ChartSelector, "CSS selector of chart containers")
+	fs.BoolVar(&o.pages, "pages", true, "check the exported HTML pages in OUT/html")
+	fs.BoolVar(&o.live, "live", true, "run one notebook in the live classic Notebook UI")
+	fs.DurationVar(&o.timeout, "live-timeout", 10*time.Minute, "time limit for the live notebook's run")
+}
+
+// openBrowser starts headless Chromium with a context that Ctrl-C or SIGTERM
+// cancels, so that the deferred clean-ups (browser, notebook server,
+// temporary copy) still run. done stops everything.
+func openBrowser(o browserOpts) (ctx context.Context, br *browser, done func(), err error) {
+	bin, err := findChromium(o.chromium)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	return 0
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	br, err = startBrowser(ctx, bin)
+	if err != nil {
+		stop()
+		return nil, nil, nil, err
+	}
+	return ctx, br, func() { br.close(); stop() }, nil
 }
 
 // findChromium returns the browser binary; nbcheck never downloads one.

@@ -4,6 +4,7 @@
 // Usage (from anywhere in the repository; -root overrides the search for the
 // repository root, the nearest parent holding notebooks/):
 //
+//	nbcheck all [run's and browser's flags] [notebooks...]
 //	nbcheck run [-scale 0.02] [-out build] [-kernel gonb-raw] [-timeout 10m] [notebooks...]
 //	nbcheck strip [-check] [notebooks...]
 //	nbcheck browser [-out build] [-scale 0.02] [-notebook notebooks/00-getting-started.ipynb]
@@ -55,6 +56,11 @@
 //     live UI, applies the same cell checks to the live notebook, requires at
 //     least one drawn chart, and saves OUT/screenshots/NAME.png.
 //
+// all, what `make test` runs, does run and then browser over the same
+// notebooks, and counts a notebook as passed only when its run, its exported
+// page and (for the one notebook run live) its live run all passed; its
+// closing line "N passed, M failed" counts notebooks.
+//
 // The server, its kernels and the browser are stopped on every path out,
 // Ctrl-C included. -pages=false or -live=false skips a part.
 package main
@@ -73,6 +79,8 @@ func main() {
 	switch os.Args[1] {
 	case "run":
 		code = cmdRun(os.Args[2:])
+	case "all":
+		code = cmdAll(os.Args[2:])
 	case "strip":
 		code = cmdStrip(os.Args[2:])
 	case "browser":
@@ -89,6 +97,7 @@ func main() {
 
 func usage() {
 	fmt.Fprint(os.Stderr, `usage:
+  nbcheck all [run's and browser's flags] [notebooks...]
   nbcheck run [-scale 0.02] [-out build] [-kernel gonb-raw] [-timeout 10m] [notebooks...]
   nbcheck strip [-check] [notebooks...]
   nbcheck browser [-out build] [-scale 0.02] [-notebook notebooks/00-getting-started.ipynb]

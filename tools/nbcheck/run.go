@@ -44,57 +44,83 @@ type runner struct {
 // cmdRun implements `nbcheck run`.
 func cmdRun(args []string) int {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
-	scale := fs.String("scale", "0.02", "KIT_SCALE for the run: shrinks the lessons' sleeps and loop counts")
-	out := fs.String("out", "", "output folder (default: build/ at the repository root)")
-	kernel := fs.String("kernel", "gonb-raw", "Jupyter kernel spec (falls back to gonb when gonb-raw is missing)")
-	timeout := fs.Duration("timeout", 10*time.Minute, "time limit per cell (a cold Go build cache makes the first cell slow)")
-	root := fs.String("root", "", "repository root (default: found from the current directory)")
+	setup := runFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: nbcheck run [flags] [notebooks...]")
 		fs.PrintDefaults()
 	}
 	fs.Parse(args)
-	if _, err := strconv.ParseFloat(*scale, 64); err != nil {
-		fmt.Fprintf(os.Stderr, "nbcheck: -scale %q is not a number\n", *scale)
-		return 2
-	}
-	paths, err := notebookArgs(*root, fs.Args())
+	r, paths, err := setup()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "nbcheck:", err)
 		return 2
 	}
-	r := runner{scale: *scale, cellTimeout: *timeout}
-	if r.out, err = outDir(*root, *out); err != nil {
-		fmt.Fprintln(os.Stderr, "nbcheck:", err)
-		return 2
-	}
-	if r.jupyter, err = findJupyter("nbconvert"); err != nil {
-		fmt.Fprintln(os.Stderr, "nbcheck:", err)
-		return 2
-	}
-	isDefault := true
-	fs.Visit(func(f *flag.Flag) { isDefault = isDefault && f.Name != "kernel" })
-	if r.kernel, err = resolveKernel(r.jupyter, *kernel, isDefault); err != nil {
-		fmt.Fprintln(os.Stderr, "nbcheck:", err)
-		return 2
-	}
-	for _, d := range []string{"executed", "html"} {
-		if err := os.MkdirAll(filepath.Join(r.out, d), 0o755); err != nil {
-			fmt.Fprintln(os.Stderr, "nbcheck:", err)
-			return 2
+	passed := 0
+	results := r.runAll(paths)
+	for _, res := range results {
+		if res.ok() {
+			passed++
 		}
 	}
-	passed, failed := 0, 0
-	// One at a time: each cell is a Go build, and the machines have 2 cores.
+	return summary(passed, len(results)-passed)
+}
+
+// runFlags declares run's flags on fs (`nbcheck all` shares them) and
+// returns the function that, once fs is parsed, makes the runner and lists
+// the notebooks to run.
+func runFlags(fs *flag.FlagSet) func() (runner, []string, error) {
+	scale := fs.String("scale", "0.02", "KIT_SCALE for the run: shrinks the lessons' sleeps and loop counts")
+	out := fs.String("out", "", "output folder (default: build/ at the repository root)")
+	kernel := fs.String("kernel", "gonb-raw", "Jupyter kernel spec (falls back to gonb when gonb-raw is missing)")
+	timeout := fs.Duration("timeout", 10*time.Minute, "time limit per cell (a cold Go build cache makes the first cell slow)")
+	root := fs.String("root", "", "repository root (default: found from the current directory)")
+	return func() (runner, []string, error) {
+		r := runner{scale: *scale, cellTimeout: *timeout}
+		if _, err := strconv.ParseFloat(*scale, 64); err != nil {
+			return r, nil, fmt.Errorf("-scale %q is not a number", *scale)
+		}
+		paths, err := notebookArgs(*root, fs.Args())
+		if err != nil {
+			return r, nil, err
+		}
+		if r.out, err = outDir(*root, *out); err != nil {
+			return r, nil, err
+		}
+		if r.jupyter, err = findJupyter("nbconvert"); err != nil {
+			return r, nil, err
+		}
+		isDefault := true
+		fs.Visit(func(f *flag.Flag) { isDefault = isDefault && f.Name != "kernel" })
+		if r.kernel, err = resolveKernel(r.jupyter, *kernel, isDefault); err != nil {
+			return r, nil, err
+		}
+		for _, d := range []string{"executed", "html"} {
+			if err := os.MkdirAll(filepath.Join(r.out, d), 0o755); err != nil {
+				return r, nil, err
+			}
+		}
+		return r, paths, nil
+	}
+}
+
+// runAll runs the notebooks one at a time (each cell is a Go build, and the
+// machines have 2 cores), printing each one's PASS or FAIL line.
+func (r runner) runAll(paths []string) []result {
+	var results []result
 	for _, p := range paths {
 		res := r.runOne(p)
 		fmt.Println(res)
-		if len(res.problems) == 0 {
-			passed++
-		} else {
-			failed++
-		}
+		results = append(results, res)
 	}
+	return results
+}
+
+// ok reports whether the notebook passed every check of its run.
+func (r result) ok() bool { return len(r.problems) == 0 }
+
+// summary prints the closing line every command ends with and returns the
+// exit status: 1 when anything failed.
+func summary(passed, failed int) int {
 	fmt.Printf("%d passed, %d failed\n", passed, failed)
 	if failed > 0 {
 		return 1
