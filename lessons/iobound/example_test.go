@@ -2,6 +2,7 @@ package iobound_test
 
 import (
 	"fmt"
+	"slices"
 
 	"parallelgo.dev/course/kit"
 	"parallelgo.dev/course/lessons/iobound"
@@ -66,4 +67,13 @@ func ExampleLongestFirst() {
 	xs := iobound.LongestFirst(iobound.Reordered)
 	fmt.Println(xs, iobound.PredictWall(xs, 2, 1))
 	// Output: [8 2 1.5 1] 8
+}
+
+func ExampleWorkersFor() {
+	longest := slices.Max(iobound.TaskTimes)
+	fmt.Println("in the given order:", iobound.WorkersFor(iobound.TaskTimes, longest))
+	fmt.Println("longest first:     ", iobound.WorkersFor(iobound.LongestFirst(iobound.TaskTimes), longest))
+	// Output:
+	// in the given order: 5
+	// longest first:      4
 }

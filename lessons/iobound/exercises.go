@@ -55,3 +55,24 @@ func LongestFirst(xs []float64) []float64 {
 	slices.SortStableFunc(ys, func(a, b float64) int { return cmp.Compare(b, a) })
 	return ys
 }
+
+// Exercise "How many workers?" (lesson 2, exercise 3): the five long tasks
+// ([TaskTimes]) cannot finish sooner than the longest of them. What is the
+// fewest workers that finish them that soon, in the given order, and longest
+// first? WorkersFor is the reference solution: it tries 1, 2, ... workers in
+// [PredictWall] (one task at a time, chunk 1) until the predicted wall time is
+// at most target.
+//
+// It returns len(durations) if no smaller pool is fast enough (one worker per
+// task is as fast as a pool can be), and 0 for no tasks.
+//
+// In the given order [5 2 4 1 5] needs 5 workers to finish in 5 s; longest
+// first, [5 5 4 2 1], 4 are enough: the short tasks fill one worker's time.
+func WorkersFor(durations []float64, target float64) int {
+	for n := 1; n < len(durations); n++ {
+		if PredictWall(durations, n, 1) <= target {
+			return n
+		}
+	}
+	return len(durations)
+}

@@ -164,3 +164,26 @@ func BenchmarkPredictWall(b *testing.B) {
 		PredictWall(xs, 8, 1)
 	}
 }
+
+func TestWorkersFor(t *testing.T) {
+	for _, c := range []struct {
+		xs     []float64
+		target float64
+		want   int
+	}{
+		{TaskTimes, 5, 5},
+		{LongestFirst(TaskTimes), 5, 4},
+		{TaskTimes, 17, 1}, // one worker does it all in the sum
+		{TaskTimes, 11, 2}, // [5 2 4 1 5] on 2: 11
+		{TaskTimes, 8, 3},  // on 3: 8
+		{TaskTimes, 6, 4},  // on 4: 6
+		{TaskTimes, 1, 5},  // impossible: one per task is the best a pool can do
+		{Queries, 8, 2},    // the source's two threads
+		{Reordered, 8, 4},  // the long query waits for a free worker: 1+8 on 3
+		{nil, 1, 0},
+	} {
+		if got := WorkersFor(c.xs, c.target); got != c.want {
+			t.Errorf("WorkersFor(%v, %v) = %d, want %d", c.xs, c.target, got, c.want)
+		}
+	}
+}
