@@ -1,73 +1,403 @@
 package kit
 
-// STUB: the charts helper replaces this file's bodies; the signatures are the
-// contract the rest of kit codes against.
-
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"html"
+	"html/template"
+	"math"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/go-echarts/go-echarts/v2/types"
 )
 
-// Chart is a drawn figure: HTML (an echarts chart that draws offline) in a
-// notebook, a text table of the same numbers elsewhere.
+// Chart is a drawn figure: in a notebook, an echarts chart that draws with no
+// network; elsewhere, a text table of the same numbers. The chart functions
+// ([WallChart], [TimelineChart], [SpeedupChart], [SpreadChart],
+// [CPUUsage.Chart]) never fail: data they cannot draw gives a Chart whose
+// text and HTML say why.
 type Chart struct {
 	Title string
-	text  string
-	html  string
+
+	text   string // String: the numbers as a table, or why there is no chart
+	option string // the echarts option as a JavaScript object; "" if nothing to draw
+	height int    // pixels; the width is the output's
 }
 
-// String is the chart's numbers as plain text.
+// String is the chart's numbers as a plain-text table.
 func (c Chart) String() string { return c.text }
 
-// HTML is the chart as a self-contained HTML fragment.
-func (c Chart) HTML() string { return c.html }
-
-// WallBar is one bar of a [WallChart]: an executor's wall time, annotated.
-type WallBar struct {
-	Name        string        // e.g. "Threads(2)"
-	Wall        time.Duration // wall-clock time of the run
-	Speedup     float64       // over the first bar's run
-	Parallelism float64       // CPU time / wall time
-}
-
-// WallChart draws wall time per executor as bars.
-func WallChart(title string, bars []WallBar) Chart {
-	var b strings.Builder
-	for _, r := range bars {
-		fmt.Fprintf(&b, "%-14s %10v  x%.2f  cpu/wall %.2f\n", r.Name, r.Wall, r.Speedup, r.Parallelism)
+// HTML is the chart as an HTML fragment that draws in JupyterLab, the classic
+// Notebook and a notebook's HTML export, from a live kernel or a saved file.
+// Where scripts do not run (GitHub, an untrusted notebook) it shows the text
+// table instead.
+//
+// The first chart a process renders carries the echarts library (about 450 KB);
+// every later one is a few kilobytes and uses the library the first one loaded.
+// A GoNB cell is one process, so each cell that draws pays for the library
+// once.
+func (c Chart) HTML() string {
+	pre := `<pre style="margin:0;white-space:pre;font-size:12px">` + html.EscapeString(c.text) + `</pre>`
+	if c.option == "" {
+		return `<div class="kit-chart kit-chart-empty" style="padding:8px 12px;border:1px solid #ddd;border-radius:4px;background:#fafafa">` + pre + `</div>`
 	}
-	return Chart{Title: title, text: b.String(), html: "<pre>" + b.String() + "</pre>"}
-}
-
-// TimelineChart draws one row per worker and one bar per input: the picture of
-// load imbalance.
-func TimelineChart(tr *Trace) Chart {
+	id := chartNewID()
 	var b strings.Builder
-	for _, s := range tr.Spans() {
-		fmt.Fprintf(&b, "worker %d  %-8s %v..%v\n", s.Worker, s.Label, s.Start, s.End)
+	b.WriteString(chartLibraryOnce())
+	// The text inside the element is what shows until the chart draws, and
+	// instead of it where scripts do not run.
+	fmt.Fprintf(&b, `<div id="%s" class="kit-chart" style="width:100%%;height:%dpx;overflow:auto;background:#fff">%s</div>`, id, c.height, pre)
+	fmt.Fprintf(&b, "<script>%s(%q, %s);</script>", chartLoader, id, c.option)
+	return b.String()
+}
+
+// chartMessage is a Chart with nothing to draw: its text says why.
+func chartMessage(title, why string) Chart {
+	text := why
+	if title != "" {
+		text = title + ": " + why
 	}
-	return Chart{Title: tr.Name, text: b.String(), html: "<pre>" + b.String() + "</pre>"}
+	return Chart{Title: title, text: text + "\n"}
 }
 
-// SpeedupPoint is one measurement for a [SpeedupChart].
-type SpeedupPoint struct {
-	Workers int
-	Wall    time.Duration
-}
+// chartLoader is the script every chart runs: it finds its element, waits for
+// window.echarts (unpacking the library embedded in the first chart of a cell
+// if no chart on the page has done so yet) and draws. Every path that cannot
+// draw leaves a message beside the text table, so a chart is never blank.
+//
+// It is plain ES5 plus Promise and DecompressionStream (Chrome 80, Firefox
+// 113, Safari 16.4), and uses single quotes only so that it stays readable in
+// a notebook's JSON.
+var chartLoader = chartCompactJS(`
+(function (id, option) {
+  var doc = document;
+  // currentScript is only set while the script first runs: note it now, for
+  // front ends that run the script before its element is in the document.
+  var here = doc.currentScript;
+  var libSelector = 'script[type="` + chartLibraryType + `"]';
 
-// SpeedupChart draws speedup against workers with the ideal line and a fitted
-// Amdahl curve. The baseline is the point with the fewest workers.
-func SpeedupChart(title string, points []SpeedupPoint) Chart {
+  function element() {
+    var el = doc.getElementById(id);
+    if (!el && here && here.parentNode) el = here.parentNode.querySelector('#' + id);
+    return el;
+  }
+
+  function fail(msg) {
+    var el = element();
+    if (!el) return;
+    var p = doc.createElement('p');
+    p.className = 'kit-chart-error';
+    p.style.cssText = 'margin:0 0 6px;color:#a33;font:13px sans-serif';
+    p.textContent = msg;
+    el.style.height = 'auto';
+    el.insertBefore(p, el.firstChild);
+  }
+
+  // library returns a promise of window.echarts, or null while no library is
+  // on the page yet. The first chart to find the embedded library unpacks it;
+  // the others share its promise.
+  function library() {
+    if (window.echarts && window.echarts.init) return Promise.resolve(window.echarts);
+    if (window.kitEchartsLoading) return window.kitEchartsLoading;
+    var el = element();
+    var src = (el && el.parentNode && el.parentNode.querySelector(libSelector)) || doc.querySelector(libSelector);
+    if (!src) return null;
+    if (!window.DecompressionStream) {
+      return Promise.reject(new Error('this browser cannot unpack the chart library (it needs DecompressionStream: Chrome 80, Firefox 113, Safari 16.4 or newer)'));
+    }
+    var bin = atob(src.textContent.replace(/\s+/g, ''));
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    window.kitEchartsLoading = new Response(stream).text().then(function (code) {
+      // Under RequireJS (the classic Notebook) the bundle would register as an
+      // AMD module and leave window.echarts unset: hide define while it runs.
+      var define = window.define;
+      window.define = undefined;
+      try {
+        var s = doc.createElement('script');
+        s.text = code;
+        doc.head.appendChild(s);
+      } finally {
+        window.define = define;
+      }
+      if (!window.echarts) throw new Error('the chart library did not start');
+      return window.echarts;
+    });
+    return window.kitEchartsLoading;
+  }
+
+  function draw(echarts, el) {
+    var chart = null;
+    function init() {
+      el.textContent = '';
+      el.style.overflow = 'visible';
+      chart = echarts.init(el);
+      chart.setOption(option);
+    }
+    if (!window.ResizeObserver) return init();
+    // A hidden output (a collapsed cell, a background tab) has no width yet:
+    // draw when it gets one, follow later resizes, let go when removed.
+    var ro = new ResizeObserver(function () {
+      if (!el.isConnected) {
+        ro.disconnect();
+        if (chart) chart.dispose();
+      } else if (!chart && el.clientWidth > 0) {
+        init();
+      } else if (chart) {
+        chart.resize();
+      }
+    });
+    if (el.clientWidth > 0) init();
+    ro.observe(el);
+  }
+
+  function start(tries) {
+    var el = element(), lib = el && library();
+    if (!lib) {
+      // Wait up to ten seconds for the element and the library to appear.
+      if (tries < 100) {
+        setTimeout(function () { start(tries + 1); }, 100);
+      } else {
+        fail('The chart library is not on this page: run the cell again.');
+      }
+      return;
+    }
+    lib.then(function (echarts) {
+      try {
+        draw(echarts, el);
+      } catch (e) {
+        fail('The chart could not be drawn: ' + e.message);
+      }
+    }, function (e) {
+      fail('The chart could not be drawn: ' + e.message);
+    });
+  }
+  start(0);
+})`)
+
+// chartCompactJS drops the comments and indentation of the loader, which
+// every chart repeats.
+func chartCompactJS(js string) string {
 	var b strings.Builder
-	for _, p := range points {
-		fmt.Fprintf(&b, "%3d workers %v\n", p.Workers, p.Wall)
+	for _, line := range strings.Split(js, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "//") {
+			continue
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
 	}
-	return Chart{Title: title, text: b.String(), html: "<pre>" + b.String() + "</pre>"}
+	return strings.TrimSpace(b.String())
 }
 
-// SpreadChart draws the per-loop time of each run of a TimeIt.
-func SpreadChart(title string, runs []time.Duration) Chart {
-	s := fmt.Sprint(runs)
-	return Chart{Title: title, text: s, html: "<pre>" + s + "</pre>"}
+// chartNewID is a fresh element id. Charts of every cell share one page, so
+// ids must differ across processes, not only within one.
+func chartNewID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported systems
+	return "kit-chart-" + hex.EncodeToString(b[:])
 }
+
+// chartBuilder is what every go-echarts chart type provides.
+type chartBuilder interface {
+	Validate()
+	JSONNotEscaped() template.HTML
+}
+
+// chartOptionJS turns a go-echarts chart into the JavaScript object literal of
+// its option. JavaScript functions, marked by opts.FuncOpts, become code; text
+// that would end the script element early is escaped.
+func chartOptionJS(c chartBuilder) string {
+	c.Validate()
+	js := strings.TrimSpace(string(c.JSONNotEscaped()))
+	js = strings.NewReplacer(`"__f__`, "", `__f__"`, "", "__f__", "").Replace(js)
+	// "</" and "<!--" only occur inside strings here, where "<\/" and "<\!--"
+	// mean the same.
+	return strings.NewReplacer("</", `<\/`, "<!--", `<\!--`).Replace(js)
+}
+
+// chartJSFunc marks JavaScript code for go-echarts. The code must use single
+// quotes only: go-echarts stores it as a JSON string before it becomes code.
+func chartJSFunc(code string) types.FuncStr { return opts.FuncOpts(code) }
+
+// Okabe and Ito's colour-blind safe palette, without its yellow, which is
+// unreadable on white. Vermillion is kept for warnings.
+var chartColors = []string{"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#000000"}
+
+const (
+	chartWarnColor  = "#D55E00" // vermillion: failed work
+	chartIdealColor = "#888888"
+	chartTextColor  = "#333333"
+)
+
+// chartUnit is the unit a chart writes its times in: the largest of ns, μs, ms
+// and s that is not more than the largest time shown, so that values read as
+// "1.5 s" rather than "1500 ms" or "0.0015 s". Every number of a chart (axis,
+// labels, table) uses the same unit, so columns compare at a glance.
+type chartUnit struct {
+	name string
+	size time.Duration
+}
+
+func chartUnitFor(largest time.Duration) chartUnit {
+	switch {
+	case largest >= time.Second:
+		return chartUnit{"s", time.Second}
+	case largest >= time.Millisecond:
+		return chartUnit{"ms", time.Millisecond}
+	case largest >= time.Microsecond:
+		return chartUnit{"μs", time.Microsecond}
+	}
+	return chartUnit{"ns", time.Nanosecond}
+}
+
+// of is d in the unit.
+func (u chartUnit) of(d time.Duration) float64 { return float64(d) / float64(u.size) }
+
+// format writes d in the unit with three significant digits, or two
+// decimals: "605 ms", "61.2 ms", "6.12 ms", "0.41 ms".
+func (u chartUnit) format(d time.Duration) string {
+	return chartDecimal(u.of(d)) + " " + u.name
+}
+
+// chartDecimal writes v with three significant digits for values from 1 up,
+// and two decimals below, without exponents.
+func chartDecimal(v float64) string {
+	a := math.Abs(v)
+	switch {
+	case math.IsNaN(v) || math.IsInf(v, 0):
+		return "?"
+	case a >= 100:
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	case a >= 10:
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64)
+}
+
+// chartNum is v as a JSON number with six significant digits (enough for any
+// screen, short for the page), or null when v is NaN or infinite, which JSON
+// cannot carry and would otherwise make the whole option fail to encode.
+func chartNum(v float64) any {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return json.Number(strconv.FormatFloat(v, 'g', 6, 64))
+}
+
+// chartTitle is the title block every chart shares: a title, a subtitle with
+// the one number that matters, both left-aligned above the plot.
+func chartTitle(title, subtitle string) opts.Title {
+	return opts.Title{
+		Title:         title,
+		Subtitle:      subtitle,
+		Left:          "8",
+		Top:           "4",
+		TitleStyle:    &opts.TextStyle{FontSize: 15, Color: chartTextColor},
+		SubtitleStyle: &opts.TextStyle{FontSize: 12, Color: "#555555"},
+	}
+}
+
+// chartInit is the canvas set-up every chart shares: a white background, so
+// that charts read the same under a dark notebook theme.
+func chartInit() opts.Initialization {
+	return opts.Initialization{BackgroundColor: "#ffffff"}
+}
+
+// chartTextFormatter is fixed text for an echarts formatter: a label or a
+// tooltip that is the same whatever the mouse points at.
+func chartTextFormatter(s string) types.FuncStr { return types.FuncStr(s) }
+
+// chartTable lays rows out in columns two spaces apart, the first column
+// (names) aligned left and the others (numbers) right. The first row is the
+// header.
+func chartTable(rows [][]string) string {
+	var widths []int
+	for _, row := range rows {
+		for i, cell := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(cell))
+		}
+	}
+	var b strings.Builder
+	for _, row := range rows {
+		var line strings.Builder
+		for i, cell := range row {
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(cell))
+			if i == 0 {
+				line.WriteString(cell + pad)
+			} else {
+				line.WriteString("  " + pad + cell)
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+	}
+	return b.String()
+}
+
+// chartCount is "1 worker", "8 workers".
+func chartCount(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// chartNiceCeil is the smallest of 1, 2, 2.5 and 5 times a power of ten that is
+// at least v: an axis that ends there ends on a round number.
+func chartNiceCeil(v float64) float64 {
+	if !(v > 0) || math.IsInf(v, 0) {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*p >= v*(1-1e-9) {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// chartXAxis is a value axis along the bottom, from zero, named under its
+// labels.
+func chartXAxis(name string) opts.XAxis {
+	return opts.XAxis{Type: "value", Name: name, NameLocation: "middle", NameGap: 26, Min: 0}
+}
+
+// chartYAxis is a value axis on the left, from zero, named along the axis,
+// where the name cannot run into the title. labelChars is at least as many
+// characters as its widest label has: the name goes that far left of the
+// axis, and chartGrid leaves room for it there.
+func chartYAxis(name string, labelChars int) opts.YAxis {
+	return opts.YAxis{Type: "value", Name: name, NameLocation: "middle", NameGap: 7*labelChars + 18, Min: 0}
+}
+
+// chartGrid is the plot area every chart shares, with room for the title
+// block above it and for the name of y, if it has one, on its left.
+func chartGrid(y opts.YAxis) opts.Grid {
+	left := 16
+	if y.Name != "" {
+		// The labels may be narrower than chartYAxis allowed for (as narrow
+		// as one digit), which moves the name further left by the difference.
+		left = y.NameGap - 4
+	}
+	return opts.Grid{Left: strconv.Itoa(left), Right: "28", Top: "64", Bottom: "40", ContainLabel: opts.Bool(true)}
+}
+
+// chartWhole turns off echarts' progressive rendering for a series that may
+// hold thousands of items: past 3000 items echarts draws a chunk per
+// animation frame. A notebook's charts hold at most a few thousand items,
+// which draw at once in milliseconds, and drawn in one go they are complete
+// in a static export, a screenshot or a headless browser, where frames may
+// never come.
+func chartWhole(s *charts.SingleSeries) { s.Progressive = opts.Int(0) }

@@ -1,0 +1,125 @@
+package kit
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// spreadMaxListed is how many runs the text form of a SpreadChart lists one
+// by one.
+const spreadMaxListed = 20
+
+// SpreadChart draws the per-loop time of each run of a [TimeIt] (or any set
+// of repeated measurements) as points in run order, with the mean as a line
+// and mean ± standard deviation as a band, so that outliers and drift stand
+// out. The standard deviation is the population one, as IPython's %timeit
+// reports. Negative times are left out and counted; with none left the Chart
+// says so.
+func SpreadChart(title string, runs []time.Duration) Chart {
+	if title == "" {
+		title = "Time per loop of each run"
+	}
+	var kept []time.Duration
+	for _, d := range runs {
+		if d >= 0 {
+			kept = append(kept, d)
+		}
+	}
+	skipped := len(runs) - len(kept)
+	if len(kept) == 0 {
+		return chartMessage(title, fmt.Sprintf("no runs to draw (%s with a negative time)", chartCount(skipped, "run")))
+	}
+	best, worst := kept[0], kept[0]
+	var sum float64
+	for _, d := range kept {
+		best, worst = min(best, d), max(worst, d)
+		sum += float64(d)
+	}
+	mean := sum / float64(len(kept))
+	var sq float64
+	for _, d := range kept {
+		sq += (float64(d) - mean) * (float64(d) - mean)
+	}
+	std := math.Sqrt(sq / float64(len(kept)))
+	unit := chartUnitFor(worst)
+	m, s := time.Duration(mean), time.Duration(std)
+
+	subtitle := fmt.Sprintf("%s · mean %s ± %s · best %s · worst %s",
+		chartCount(len(kept), "run"), unit.format(m), unit.format(s), unit.format(best), unit.format(worst))
+	if best > 0 {
+		subtitle += " (×" + chartDecimal(float64(worst)/float64(best)) + " the best)"
+	}
+	if skipped > 0 {
+		subtitle += fmt.Sprintf(" · %s with a negative time left out", chartCount(skipped, "run"))
+	}
+
+	points := make([]opts.ScatterData, len(kept))
+	for i, d := range kept {
+		points[i] = opts.ScatterData{Value: []any{i + 1, chartNum(unit.of(d))}}
+	}
+	xAxis := chartXAxis("run")
+	xAxis.Min, xAxis.Max, xAxis.MinInterval = chartNum(0.5), chartNum(float64(len(kept))+0.5), 1
+	// Runs are whole numbers: no labels between them.
+	xAxis.AxisLabel = &opts.AxisLabel{Formatter: chartJSFunc("function (v) { return v % 1 ? '' : v; }")}
+	// Labels between round numbers: "605.5", "1.004".
+	yAxis := chartYAxis("per loop ("+unit.name+")", 6)
+	// Not from zero: the spread, not the size, is what this chart is for.
+	yAxis.Min, yAxis.Scale = nil, opts.Bool(true)
+	grid := chartGrid(yAxis)
+	grid.Right = "90" // room for the mean's label
+
+	sc := charts.NewScatter()
+	sc.SetGlobalOptions(
+		charts.WithInitializationOpts(chartInit()),
+		charts.WithTitleOpts(chartTitle(title, subtitle)),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
+			Formatter: chartJSFunc(`function (p) { return p.value ? 'run ' + p.value[0] + ': ' + (+p.value[1]).toPrecision(3) + ' ` + unit.name + ` per loop' : p.name; }`)}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		charts.WithGridOpts(grid),
+		charts.WithXAxisOpts(xAxis),
+		charts.WithYAxisOpts(yAxis),
+	)
+	sc.AddSeries("runs", points,
+		charts.WithSeriesOpts(func(s *charts.SingleSeries) {
+			s.SymbolSize = 10
+			s.Color = chartColors[0]
+		}),
+		charts.WithSeriesOpts(chartWhole),
+		charts.WithMarkLineNameYAxisItemOpts(opts.MarkLineNameYAxisItem{Name: "mean", YAxis: chartNum(unit.of(m))}),
+		charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
+			Symbol:    []string{"none", "none"},
+			Label:     &opts.Label{Show: opts.Bool(true), Formatter: chartTextFormatter("mean " + unit.format(m)), Position: "end", Color: chartTextColor},
+			LineStyle: &opts.LineStyle{Type: "dashed", Color: chartColors[1], Width: 1.5},
+		}),
+		// A band across the plot; go-echarts spells the yAxis key of a mark
+		// area wrongly, so its corners are given as coordinates.
+		charts.WithMarkAreaData([]opts.MarkAreaData{
+			{Name: "mean ± std. dev.", Coord: []any{chartNum(0.5), chartNum(unit.of(m - s))}},
+			{Coord: []any{chartNum(float64(len(kept)) + 0.5), chartNum(unit.of(m + s))}},
+		}),
+		charts.WithMarkAreaStyleOpts(opts.MarkAreaStyle{
+			ItemStyle: &opts.ItemStyle{Color: "rgba(230, 159, 0, 0.15)"},
+			Label:     &opts.Label{Show: opts.Bool(false)},
+		}),
+	)
+
+	rows := [][]string{{"run", "per loop (" + unit.name + ")"}}
+	for i, d := range kept {
+		if i == spreadMaxListed {
+			rows = append(rows, []string{"…", fmt.Sprintf("%d more", len(kept)-i)})
+			break
+		}
+		rows = append(rows, []string{strconv.Itoa(i + 1), chartDecimal(unit.of(d))})
+	}
+	return Chart{
+		Title:  title,
+		text:   title + "\n" + chartTable(rows) + subtitle + "\n",
+		option: chartOptionJS(sc),
+		height: 340,
+	}
+}
