@@ -22,6 +22,9 @@ func InNotebook() bool { return gonbui.IsNotebook }
 // numbers, which GitHub, nbviewer and diff tools read), elsewhere as text on
 // standard output. v may be anything kit returns, or any value at all, which is
 // then printed with fmt.
+//
+// In a cell, whatever the program printed before Show appears above what
+// Show displays, as it would in a terminal.
 func Show(v any) {
 	text := fmt.Sprint(v)
 	h, rich := v.(HTMLer)
@@ -29,8 +32,10 @@ func Show(v any) {
 		fmt.Fprintln(os.Stdout, text)
 		return
 	}
-	// Whatever the cell printed so far must appear before the rich output.
-	_ = os.Stdout.Sync()
+	// Standard output and rich output reach the notebook by different pipes.
+	// Sync waits for GoNB to answer on the rich one, by which time it has
+	// forwarded what was printed before, so the two keep their order.
+	gonbui.Sync()
 	gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
 		protocol.MIMETextHTML:  h.HTML(),
 		protocol.MIMETextPlain: text,
