@@ -147,6 +147,12 @@ func (p *Pool) work(id int) {
 			if !ok {
 				return // closed and drained: the clean shut-down
 			}
+			if err := p.ctx.Err(); err != nil {
+				// select picks at random among ready cases: a stopped
+				// pool starts nothing more, and reports the task unstarted.
+				p.record(Result{Task: q.task, Worker: -1, Err: err})
+				return
+			}
 			p.run(id, q)
 		case <-idle.C:
 			p.outMu.Lock()
