@@ -165,7 +165,7 @@ func cpuText(u CPUUsage, unit chartUnit) string {
 			cpuSparkline(u.Samples, c)})
 	}
 	return fmt.Sprintf("CPU use per core over %s, sampled every %v (every process on the machine)\n%s%s of %d cores busy on average\n",
-		unit.format(end), u.Interval, chartTable(rows), chartDecimal(u.BusyCores()), u.Cores)
+		unit.format(end), u.Interval, chartTable("lrrl", rows), chartDecimal(u.BusyCores()), u.Cores)
 }
 
 // cpuSparkline plots one core's use over time in block characters, from ▁

@@ -233,7 +233,7 @@ func speedupText(title string, sp speedups, serial float64, fitted bool, unit ch
 		rows = append(rows, []string{strconv.Itoa(p.Workers), chartDecimal(unit.of(p.Wall)),
 			"×" + chartDecimal(sp.of(p)), "×" + chartDecimal(float64(p.Workers)/float64(sp.base)), predicted})
 	}
-	text := fmt.Sprintf("%s\nspeedup over %s (%s)\n%s%s\n", title, chartCount(sp.base, "worker"), unit.format(sp.wall), chartTable(rows), amdahlSummary(serial, fitted))
+	text := fmt.Sprintf("%s\nspeedup over %s (%s)\n%s%s\n", title, chartCount(sp.base, "worker"), unit.format(sp.wall), chartTable("l", rows), amdahlSummary(serial, fitted))
 	if sp.skipped > 0 {
 		text += fmt.Sprintf("left out: %s with no workers or no time\n", chartCount(sp.skipped, "point"))
 	}

@@ -118,7 +118,7 @@ func SpreadChart(title string, runs []time.Duration) Chart {
 	}
 	return Chart{
 		Title:  title,
-		text:   title + "\n" + chartTable(rows) + subtitle + "\n",
+		text:   title + "\n" + chartTable("l", rows) + subtitle + "\n",
 		option: chartOptionJS(sc),
 		height: 340,
 	}

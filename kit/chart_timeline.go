@@ -264,7 +264,7 @@ func timelineText(title, subtitle string, spans []Span, loads []WorkerLoad, unit
 		rows = append(rows, []string{strconv.Itoa(l.Worker), strconv.Itoa(l.Inputs),
 			chartDecimal(unit.of(l.Busy)), chartDecimal(unit.of(l.Idle)), share})
 	}
-	text := title + "\n" + subtitle + "\n" + chartTable(rows)
+	text := title + "\n" + subtitle + "\n" + chartTable("l", rows)
 	if len(spans) > timelineMaxListed {
 		return text
 	}
@@ -277,5 +277,5 @@ func timelineText(title, subtitle string, spans []Span, loads []WorkerLoad, unit
 		rows = append(rows, []string{strconv.Itoa(s.Worker), timelineLabel(s),
 			chartDecimal(unit.of(s.Start)), chartDecimal(unit.of(s.End)), failed})
 	}
-	return text + "\n" + chartTable(rows)
+	return text + "\n" + chartTable("llrrl", rows)
 }

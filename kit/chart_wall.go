@@ -105,5 +105,5 @@ func wallText(title string, bars []WallBar, unit chartUnit) string {
 		}
 		rows = append(rows, []string{r.Name, chartDecimal(unit.of(r.Wall)), speedup, par})
 	}
-	return title + "\n" + chartTable(rows)
+	return title + "\n" + chartTable("l", rows)
 }

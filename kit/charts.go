@@ -316,10 +316,10 @@ func chartInit() opts.Initialization {
 // tooltip that is the same whatever the mouse points at.
 func chartTextFormatter(s string) types.FuncStr { return types.FuncStr(s) }
 
-// chartTable lays rows out in columns two spaces apart, the first column
-// (names) aligned left and the others (numbers) right. The first row is the
-// header.
-func chartTable(rows [][]string) string {
+// chartTable lays rows out in columns two spaces apart, aligned as align
+// says, a letter per column: 'l' for left (names), anything else for right
+// (numbers). The first row is the header.
+func chartTable(align string, rows [][]string) string {
 	var widths []int
 	for _, row := range rows {
 		for i, cell := range row {
@@ -334,10 +334,13 @@ func chartTable(rows [][]string) string {
 		var line strings.Builder
 		for i, cell := range row {
 			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(cell))
-			if i == 0 {
+			if i > 0 {
+				line.WriteString("  ")
+			}
+			if i < len(align) && align[i] == 'l' {
 				line.WriteString(cell + pad)
 			} else {
-				line.WriteString("  " + pad + cell)
+				line.WriteString(pad + cell)
 			}
 		}
 		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
