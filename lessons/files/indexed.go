@@ -1,6 +1,6 @@
 package files
 
-import "fmt"
+import "strconv"
 
 // CountMatchesIndexed is the exercise "think before you parallelise": the
 // same answer as the nested comparison loop (cpubound.CountMatches: for each
@@ -21,7 +21,12 @@ func CountMatchesIndexed(a, b [][]int) []int {
 	return counts
 }
 
-// key writes a row as a map key: "3,0,19,7,7".
+// key writes a row as a map key: "3,0,19,7,7,".
 func key(row []int) string {
-	return fmt.Sprint(row)
+	b := make([]byte, 0, 4*len(row))
+	for _, v := range row {
+		b = strconv.AppendInt(b, int64(v), 10)
+		b = append(b, ',')
+	}
+	return string(b)
 }
