@@ -38,8 +38,8 @@ func (u CPUUsage) Chart() Chart {
 	u.Samples = cpuClean(u.Samples, u.Cores)
 	end := u.Samples[len(u.Samples)-1].At
 	unit := chartUnitFor(end)
-	subtitle := fmt.Sprintf("%s of %d cores busy on average · sampled every %v · every process on the machine",
-		chartDecimal(u.BusyCores()), u.Cores, u.Interval)
+	subtitle := fmt.Sprintf("this program: %s cores on average · the machine: %s of %d cores busy · sampled every %v",
+		chartDecimal(u.ProgramCores()), chartDecimal(u.BusyCores()), u.Cores, u.Interval)
 
 	xAxis := chartXAxis("time (" + unit.name + ")")
 	xAxis.Max = chartNum(unit.of(end))
@@ -49,10 +49,11 @@ func (u CPUUsage) Chart() Chart {
 	yAxis := chartYAxis("busy cores", len(strconv.Itoa(u.Cores)))
 	yAxis.Max, yAxis.MinInterval, yAxis.MaxInterval = (u.Cores+step-1)/step*step, float64(step), float64(step)
 
-	names := make([]string, u.Cores)
+	names := make([]string, u.Cores, u.Cores+1)
 	for c := range names {
 		names[c] = "core " + strconv.Itoa(c)
 	}
+	names = append(names, cpuProgramSeries)
 	line := charts.NewLine()
 	legend := u.Cores <= cpuMaxLegend
 	line.SetGlobalOptions(
@@ -104,29 +105,47 @@ func (u CPUUsage) Chart() Chart {
 		}
 		line.AddSeries(names[c], series[c], style...)
 	}
+	program := make([]opts.LineData, 0, len(samples)+1)
+	program = append(program, opts.LineData{Value: []any{0, chartNum(samples[0].Program)}})
+	for _, s := range samples {
+		program = append(program, opts.LineData{Value: []any{chartNum(unit.of(s.At)), chartNum(s.Program)}})
+	}
+	line.AddSeries(cpuProgramSeries, program,
+		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: "#000000"}),
+		charts.WithLineStyleOpts(opts.LineStyle{Color: "#000000", Width: 2.5}))
 	return Chart{
 		Title:  title,
+		kind:   "cpu",
 		text:   cpuText(u, unit),
 		option: chartOptionJS(line),
 		height: 340,
 	}
 }
 
+// cpuProgramSeries names the line of this program's own use.
+const cpuProgramSeries = "this program"
+
 // cpuTooltip lists the busy share of each core at the time under the mouse,
-// and their total; past cpuMaxLegend cores, only the total.
+// their total and this program's share; past cpuMaxLegend cores, only the
+// totals.
 func cpuTooltip(unit chartUnit, each bool) string {
 	list := "false"
 	if each {
 		list = "true"
 	}
 	return `function (ps) {
-  var total = 0, lines = [];
+  var total = 0, program = '', lines = [];
   ps.forEach(function (p) {
+    if (p.seriesName === '` + cpuProgramSeries + `') {
+      program = '<br/>' + p.marker + 'this program: ' + (+p.value[1]).toFixed(2) + ' cores';
+      return;
+    }
     total += p.value[2];
     if (` + list + `) lines.unshift(p.marker + p.seriesName + ': ' + Math.round(100 * p.value[2]) + '%');
   });
   var t = ps.length ? ps[0].value[0] : 0;
-  return '<b>' + total.toFixed(2) + ' cores busy</b> at ' + (+t).toPrecision(3) + ' ` + unit.name + `' + (lines.length ? '<br/>' + lines.join('<br/>') : '');
+  return '<b>' + total.toFixed(2) + ' cores busy</b> at ' + (+t).toPrecision(3) + ' ` + unit.name + `' + program + (lines.length ? '<br/>' + lines.join('<br/>') : '');
 }`
 }
 
@@ -146,6 +165,7 @@ func cpuAverageDown(samples []CPUSample, n int) []CPUSample {
 			for c := range avg.Busy {
 				avg.Busy[c] += s.Busy[c] / float64(len(group))
 			}
+			avg.Program += s.Program / float64(len(group))
 		}
 		out = append(out, avg)
 	}
@@ -162,31 +182,38 @@ func cpuText(u CPUUsage, unit chartUnit) string {
 			peak = max(peak, s.Busy[c])
 		}
 		rows = append(rows, []string{strconv.Itoa(c), fmt.Sprintf("%.0f%%", mean[c]), fmt.Sprintf("%.0f%%", peak),
-			cpuSparkline(u.Samples, c)})
+			cpuSparkline(u.Samples, func(s CPUSample) float64 { return s.Busy[c] / 100 })})
 	}
-	return fmt.Sprintf("CPU use per core over %s, sampled every %v (every process on the machine)\n%s%s of %d cores busy on average\n",
-		unit.format(end), u.Interval, chartTable("lrrl", rows), chartDecimal(u.BusyCores()), u.Cores)
+	program := cpuSparkline(u.Samples, func(s CPUSample) float64 { return s.Program / float64(u.Cores) })
+	return fmt.Sprintf("CPU use per core over %s, sampled every %v (every process on the machine)\n%s"+
+		"the machine: %s of %d cores busy on average\nthis program: %s cores on average  %s\n",
+		unit.format(end), u.Interval, chartTable("lrrl", rows),
+		chartDecimal(u.BusyCores()), u.Cores, chartDecimal(u.ProgramCores()), program)
 }
 
-// cpuSparkline plots one core's use over time in block characters, from ▁
-// (idle) to █ (busy), at most cpuSparkWidth wide.
-func cpuSparkline(samples []CPUSample, core int) string {
+// cpuSparkline plots share(sample), a number from 0 to 1, over time in
+// block characters, from ▁ (idle) to █ (busy), at most cpuSparkWidth wide.
+func cpuSparkline(samples []CPUSample, share func(CPUSample) float64) string {
 	const levels = "▁▂▃▄▅▆▇█"
 	blocks := []rune(levels)
 	var b strings.Builder
 	for _, s := range cpuAverageDown(samples, cpuSparkWidth) {
-		i := int(s.Busy[core] / 100 * float64(len(blocks)))
+		i := int(share(s) * float64(len(blocks)))
 		b.WriteRune(blocks[min(max(i, 0), len(blocks)-1)])
 	}
 	return b.String()
 }
 
 // cpuClean returns samples with exactly cores percentages each, each a
-// number from 0 to 100, so that a hand-made CPUUsage draws too.
+// number from 0 to 100, and a Program from 0 to cores, so that a hand-made
+// CPUUsage draws too.
 func cpuClean(samples []CPUSample, cores int) []CPUSample {
 	out := make([]CPUSample, len(samples))
 	for i, s := range samples {
 		out[i] = CPUSample{At: s.At, Busy: make([]float64, cores)}
+		if s.Program > 0 { // false for NaN too
+			out[i].Program = min(s.Program, float64(cores))
+		}
 		for c := range min(cores, len(s.Busy)) {
 			if b := s.Busy[c]; b > 0 { // false for NaN too
 				out[i].Busy[c] = min(b, 100)

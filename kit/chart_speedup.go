@@ -195,6 +195,7 @@ func SpeedupChart(title string, points []SpeedupPoint) Chart {
 
 	return Chart{
 		Title:  title,
+		kind:   "speedup",
 		text:   speedupText(title, sp, serial, fitted, unit),
 		option: chartOptionJS(line),
 		height: 380,

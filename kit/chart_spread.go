@@ -118,6 +118,7 @@ func SpreadChart(title string, runs []time.Duration) Chart {
 	}
 	return Chart{
 		Title:  title,
+		kind:   "spread",
 		text:   title + "\n" + chartTable("l", rows) + subtitle + "\n",
 		option: chartOptionJS(sc),
 		height: 340,

@@ -139,6 +139,7 @@ func TimelineChart(tr *Trace) Chart {
 	}
 	return Chart{
 		Title:  title,
+		kind:   "timeline",
 		text:   timelineText(title, subtitle, spans, loads, unit),
 		option: chartOptionJS(c),
 		height: min(max(110+rows*rowPx, 200), 900),

@@ -75,6 +75,7 @@ func WallChart(title string, bars []WallBar) Chart {
 
 	return Chart{
 		Title:  title,
+		kind:   "wall",
 		text:   wallText(title, bars, unit),
 		option: chartOptionJS(bar),
 		height: min(max(110+50*len(bars), 220), 640),

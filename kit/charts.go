@@ -26,6 +26,7 @@ import (
 type Chart struct {
 	Title string
 
+	kind   string // "wall", "timeline", …: the data-kit-chart attribute that checkers look for
 	text   string // String: the numbers as a table, or why there is no chart
 	option string // the echarts option as a JavaScript object; "" if nothing to draw
 	height int    // pixels; the width is the output's
@@ -53,7 +54,8 @@ func (c Chart) HTML() string {
 	b.WriteString(chartLibraryOnce())
 	// The text inside the element is what shows until the chart draws, and
 	// instead of it where scripts do not run.
-	fmt.Fprintf(&b, `<div id="%s" class="kit-chart" style="width:100%%;height:%dpx;overflow:auto;background:#fff">%s</div>`, id, c.height, pre)
+	fmt.Fprintf(&b, `<div id="%s" class="kit-chart" data-kit-chart="%s" style="width:100%%;height:%dpx;overflow:auto;background:#fff">%s</div>`,
+		id, html.EscapeString(c.kind), c.height, pre)
 	fmt.Fprintf(&b, "<script>%s(%q, %s);</script>", chartLoader, id, c.option)
 	return b.String()
 }

@@ -63,15 +63,16 @@ func sampleRuns() []time.Duration {
 	return []time.Duration{605 * ms, 598 * ms, 611 * ms, 640 * ms, 602 * ms, 600 * ms, 607 * ms}
 }
 
-// sampleCPU is two cores over a second: first one core busy, then both.
+// sampleCPU is two cores over a second: first one core busy, then both, the
+// program using a core less than the machine.
 func sampleCPU() CPUUsage {
 	u := CPUUsage{Cores: 2, Interval: 50 * time.Millisecond}
 	for i := 1; i <= 20; i++ {
-		busy := []float64{100, 4}
+		busy, program := []float64{100, 4}, 0.96
 		if i > 10 {
-			busy = []float64{97, 99}
+			busy, program = []float64{97, 99}, 0.98
 		}
-		u.Samples = append(u.Samples, CPUSample{At: time.Duration(i) * 50 * time.Millisecond, Busy: busy})
+		u.Samples = append(u.Samples, CPUSample{At: time.Duration(i) * 50 * time.Millisecond, Busy: busy, Program: program})
 	}
 	return u
 }
@@ -91,11 +92,11 @@ func gallery() []struct {
 		{"timeline", TimelineChart(sampleTrace()), []string{"n=400", "failed", "780", "busy (ms)", "workers busy 78%"}},
 		{"speedup", SpeedupChart("Speedup", sampleSpeedups(0.1)), []string{"s = 0.100", "×6.40", "×16.0", "×10.0"}},
 		{"spread", SpreadChart("TimeIt", sampleRuns()), []string{"605", "640", "mean 609 ms ± 13.3 ms", "best 598 ms"}},
-		{"cpu", sampleCPU().Chart(), []string{"1.50 of 2 cores busy", "98%", "100%", "▁", "█"}},
+		{"cpu", sampleCPU().Chart(), []string{"1.50 of 2 cores busy", "this program: 0.97 cores", "98%", "100%", "▁", "█"}},
 	}
 }
 
-var chartDivRe = regexp.MustCompile(`<div id="(kit-chart-[0-9a-f]{16})" class="kit-chart" style="width:100%;height:(\d+)px;`)
+var chartDivRe = regexp.MustCompile(`<div id="(kit-chart-[0-9a-f]{16})" class="kit-chart" data-kit-chart="[a-z]+" style="width:100%;height:(\d+)px;`)
 
 func TestChartHTML(t *testing.T) {
 	seen := map[string]bool{}
@@ -303,7 +304,7 @@ func badInputCharts() []badInput {
 		wideCPU.Samples = append(wideCPU.Samples, CPUSample{At: time.Duration(i+1) * CPUInterval, Busy: busy})
 	}
 	odd := CPUUsage{Cores: 3, Interval: CPUInterval, Samples: []CPUSample{
-		{At: 50 * ms, Busy: []float64{math.NaN(), 150}}, {At: 100 * ms, Busy: []float64{-5, 20, 30, 40}},
+		{At: 50 * ms, Busy: []float64{math.NaN(), 150}, Program: math.NaN()}, {At: 100 * ms, Busy: []float64{-5, 20, 30, 40}, Program: 7},
 	}}
 
 	return []badInput{

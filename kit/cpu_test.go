@@ -1,6 +1,8 @@
 package kit
 
 import (
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +37,11 @@ func TestWatchCPU(t *testing.T) {
 	}
 	if b := u.BusyCores(); b < 0.5 || b > float64(u.Cores) {
 		t.Errorf("BusyCores = %.2f while one goroutine spun on %d cores", b, u.Cores)
+	}
+	// The program's share, sampled, agrees with its CPU time over wall time
+	// measured once.
+	if p, want := u.ProgramCores(), u.Timing.Parallelism(); p < want-0.25 || p > want+0.25 {
+		t.Errorf("ProgramCores = %.2f, but CPU/wall = %.2f", p, want)
 	}
 	if u.Timing.Wall < 300*time.Millisecond || u.Timing.CPU() < 100*time.Millisecond {
 		t.Errorf("Timing = %+v", u.Timing)
@@ -82,7 +89,35 @@ func TestCPUUsageMeans(t *testing.T) {
 	if b := u.BusyCores(); b < 1.48 || b > 1.49 {
 		t.Errorf("BusyCores with a short idle sample = %v, want 1.5 × 1000/1010", b)
 	}
-	if (CPUUsage{}).MeanBusy() != nil || (CPUUsage{}).BusyCores() != 0 {
+	if p := u.ProgramCores(); p < 0.96 || p > 0.98 {
+		t.Errorf("ProgramCores = %v, want between 0.96 and 0.98", p)
+	}
+	if (CPUUsage{}).MeanBusy() != nil || (CPUUsage{}).BusyCores() != 0 || (CPUUsage{}).ProgramCores() != 0 {
 		t.Error("no samples must give no means")
 	}
+}
+
+func TestLiveDescendantsCPU(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc")
+	}
+	// A child that spins: its CPU time counts while it runs.
+	cmd := exec.Command("sh", "-c", "while :; do :; done")
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	before := programCPU(os.Getpid())
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if liveDescendantsCPU(os.Getpid()) >= 30*time.Millisecond {
+			if programCPU(os.Getpid()) <= before {
+				t.Error("programCPU did not grow with the child's")
+			}
+			return
+		}
+	}
+	t.Errorf("a spinning child shows %v of CPU time after 5s", liveDescendantsCPU(os.Getpid()))
 }

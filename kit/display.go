@@ -23,8 +23,8 @@ func InNotebook() bool { return gonbui.IsNotebook }
 // standard output. v may be anything kit returns, or any value at all, which is
 // then printed with fmt.
 //
-// In a cell, whatever the program printed before Show appears above what
-// Show displays, as it would in a terminal.
+// In a cell, what the program prints before and after Show appears above and
+// below what Show displays, as it would in a terminal.
 func Show(v any) {
 	text := fmt.Sprint(v)
 	h, rich := v.(HTMLer)
@@ -32,12 +32,14 @@ func Show(v any) {
 		fmt.Fprintln(os.Stdout, text)
 		return
 	}
-	// Standard output and rich output reach the notebook by different pipes.
-	// Sync waits for GoNB to answer on the rich one, by which time it has
-	// forwarded what was printed before, so the two keep their order.
+	// Standard output and rich output reach the notebook by different pipes,
+	// so either can overtake the other. Sync is a round trip to GoNB on the
+	// rich one: before sending, it lets what was printed earlier arrive
+	// first; after, it lets the display arrive before what is printed next.
 	gonbui.Sync()
 	gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
 		protocol.MIMETextHTML:  h.HTML(),
 		protocol.MIMETextPlain: text,
 	}})
+	gonbui.Sync()
 }

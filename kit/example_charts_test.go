@@ -172,7 +172,7 @@ func ExampleWatchCPU() {
 			// keep one core busy
 		}
 	})
-	// u.BusyCores() is about 1 here; kit.Show(u) draws each core over time.
+	// u.ProgramCores() is about 1 here; kit.Show(u) draws each core over time.
 	fmt.Println(u.Err == nil, len(u.Samples) > 0, len(u.MeanBusy()) == u.Cores)
 	// Output: true true true
 }
@@ -182,15 +182,16 @@ func ExampleWatchCPU() {
 func cpuUsage() kit.CPUUsage {
 	u := kit.CPUUsage{Cores: 2, Interval: 100 * ms}
 	for i, busy := range [][]float64{{100, 0}, {96, 4}, {100, 2}, {98, 100}, {100, 98}} {
-		u.Samples = append(u.Samples, kit.CPUSample{At: time.Duration(i+1) * 100 * ms, Busy: busy})
+		program := (busy[0] + busy[1]) / 100 * 0.9 // a little went to other programs
+		u.Samples = append(u.Samples, kit.CPUSample{At: time.Duration(i+1) * 100 * ms, Busy: busy, Program: program})
 	}
 	return u
 }
 
 func ExampleCPUSample() {
-	s := kit.CPUSample{At: 100 * ms, Busy: []float64{100, 4}}
-	fmt.Printf("by %v: core 0 %.0f%%, core 1 %.0f%%\n", s.At, s.Busy[0], s.Busy[1])
-	// Output: by 100ms: core 0 100%, core 1 4%
+	s := kit.CPUSample{At: 100 * ms, Busy: []float64{100, 4}, Program: 0.98}
+	fmt.Printf("by %v: core 0 %.0f%%, core 1 %.0f%%, this program %.2f cores\n", s.At, s.Busy[0], s.Busy[1], s.Program)
+	// Output: by 100ms: core 0 100%, core 1 4%, this program 0.98 cores
 }
 
 func ExampleCPUUsage() {
@@ -206,7 +207,8 @@ func ExampleCPUUsage_String() {
 	// core  mean   max  over time
 	// 0      99%  100%  █████
 	// 1      41%  100%  ▁▁▁██
-	// 1.40 of 2 cores busy on average
+	// the machine: 1.40 of 2 cores busy on average
+	// this program: 1.26 cores on average  ▄▄▄██
 }
 
 func ExampleCPUUsage_HTML() {
@@ -224,6 +226,11 @@ func ExampleCPUUsage_Chart() {
 func ExampleCPUUsage_MeanBusy() {
 	fmt.Println(cpuUsage().MeanBusy())
 	// Output: [98.8 40.8]
+}
+
+func ExampleCPUUsage_ProgramCores() {
+	fmt.Printf("%.2f\n", cpuUsage().ProgramCores())
+	// Output: 1.26
 }
 
 func ExampleCPUUsage_BusyCores() {
