@@ -49,6 +49,10 @@ func chromium(t *testing.T, browser, page string, extra ...string) string {
 		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--disable-dev-shm-usage", "--user-data-dir=" + t.TempDir(), "--hide-scrollbars",
+		// Render frames under virtual time, as a visible page would: without
+		// them ResizeObserver never reports, and a chart that waits for its
+		// element to get a size waits for ever.
+		"--run-all-compositor-stages-before-draw",
 	}
 	args = append(append(args, extra...), "file://"+page)
 	cmd := exec.CommandContext(ctx, browser, args...)
@@ -171,6 +175,26 @@ setTimeout(function () {
 			t.Errorf("define not restored or echarts registered with it: %.120s", dom[max(i, 0):])
 		}
 	})
+}
+
+func TestChartsHiddenAndMovedInChromium(t *testing.T) {
+	// A chart in an output that is hidden when its script runs (a collapsed
+	// cell, a background tab) draws when shown; one taken out of the page and
+	// put back (JupyterLab does this to cells scrolled far away) keeps its
+	// drawing.
+	browser := needChromium(t)
+	hidden := `<div id="hidden" style="display:none">` + cell(WallChart("Hidden at first", sampleWallBars())) + `</div>`
+	moved := `<div id="moved">` + cell(SpreadChart("Moved", sampleRuns())) + `</div>`
+	script := `<script>
+setTimeout(function () {
+  document.getElementById('hidden').style.display = 'block';
+  var m = document.getElementById('moved'), parent = m.parentNode;
+  parent.removeChild(m);
+  setTimeout(function () { parent.appendChild(m); }, 500);
+}, 4000);
+</script>`
+	dom := dumpDOM(t, browser, writePage(t, "hidden", "", hidden, moved, script))
+	checkDrawn(t, dom, 2)
 }
 
 func TestChartsBadInputInChromium(t *testing.T) {

@@ -56,17 +56,14 @@ func (u CPUUsage) Chart() Chart {
 	names = append(names, cpuProgramSeries)
 	line := charts.NewLine()
 	legend := u.Cores <= cpuMaxLegend
-	line.SetGlobalOptions(
-		charts.WithInitializationOpts(chartInit()),
-		charts.WithAnimation(false),
-		charts.WithTitleOpts(chartTitle(title, subtitle)),
+	line.SetGlobalOptions(append(chartCommon(title, subtitle),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis",
 			Formatter: chartJSFunc(cpuTooltip(unit, legend))}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Data: names, Icon: "rect", Type: "scroll", Right: "12", Top: "6", Width: "40%"}),
 		charts.WithGridOpts(chartGrid(yAxis)),
 		charts.WithXAxisOpts(xAxis),
 		charts.WithYAxisOpts(yAxis),
-	)
+	)...)
 	// Stacked by hand: each point is [time, this core and those below it,
 	// this core alone]. (echarts stacks by data index, which only lines
 	// points up on a category axis.)

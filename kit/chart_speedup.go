@@ -160,9 +160,7 @@ func SpeedupChart(title string, points []SpeedupPoint) Chart {
 	xAxis.Max, xAxis.MinInterval, xAxis.MaxInterval = (top+step-1)/step*step, float64(step), float64(step)
 
 	line := charts.NewLine()
-	line.SetGlobalOptions(
-		charts.WithInitializationOpts(chartInit()),
-		charts.WithTitleOpts(chartTitle(title, subtitle)),
+	line.SetGlobalOptions(append(chartCommon(title, subtitle),
 		charts.WithColorsOpts(opts.Colors{chartIdealColor, chartColors[1], chartColors[0]}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
 			Formatter: chartJSFunc(speedupTooltip(unit))}),
@@ -170,7 +168,7 @@ func SpeedupChart(title string, points []SpeedupPoint) Chart {
 		charts.WithGridOpts(chartGrid(yAxis)),
 		charts.WithXAxisOpts(xAxis),
 		charts.WithYAxisOpts(yAxis),
-	)
+	)...)
 	line.AddSeries("ideal (linear)", ideal,
 		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
 		charts.WithLineStyleOpts(opts.LineStyle{Type: "dashed", Width: 1.5}))

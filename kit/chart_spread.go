@@ -74,16 +74,14 @@ func SpreadChart(title string, runs []time.Duration) Chart {
 	grid.Right = "90" // room for the mean's label
 
 	sc := charts.NewScatter()
-	sc.SetGlobalOptions(
-		charts.WithInitializationOpts(chartInit()),
-		charts.WithTitleOpts(chartTitle(title, subtitle)),
+	sc.SetGlobalOptions(append(chartCommon(title, subtitle),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
 			Formatter: chartJSFunc(`function (p) { return p.value ? 'run ' + p.value[0] + ': ' + (+p.value[1]).toPrecision(3) + ' ` + unit.name + ` per loop' : p.name; }`)}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithGridOpts(grid),
 		charts.WithXAxisOpts(xAxis),
 		charts.WithYAxisOpts(yAxis),
-	)
+	)...)
 	sc.AddSeries("runs", points,
 		charts.WithSeriesOpts(func(s *charts.SingleSeries) {
 			s.SymbolSize = 10

@@ -97,10 +97,7 @@ func TimelineChart(tr *Trace) Chart {
 	xAxis.AxisLabel = &opts.AxisLabel{ShowMaxLabel: opts.Bool(false)}
 
 	c := charts.NewCustom()
-	c.SetGlobalOptions(
-		charts.WithInitializationOpts(chartInit()),
-		charts.WithAnimation(len(bars) <= 500),
-		charts.WithTitleOpts(chartTitle(title, subtitle)),
+	c.SetGlobalOptions(append(chartCommon(title, subtitle),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
 			Formatter: chartJSFunc(timelineTooltip(unit))}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(failed) > 0), Right: "12", Top: "6"}),
@@ -111,7 +108,7 @@ func TimelineChart(tr *Trace) Chart {
 			// Alternate shading tells the rows apart.
 			SplitArea: &opts.SplitArea{Show: opts.Bool(true)},
 		}),
-	)
+	)...)
 	series := func(color string) []charts.SeriesOpts {
 		return []charts.SeriesOpts{
 			charts.WithCustomChartOpts(opts.CustomChart{RenderItem: chartJSFunc(timelineRenderItem)}),

@@ -60,15 +60,13 @@ func WallChart(title string, bars []WallBar) Chart {
 	xAxis.Max = chartNum(chartNiceCeil(unit.of(largest) * 1.6))
 
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(
-		charts.WithInitializationOpts(chartInit()),
-		charts.WithTitleOpts(chartTitle(title, subtitle)),
+	bar.SetGlobalOptions(append(chartCommon(title, subtitle),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 		charts.WithGridOpts(chartGrid(opts.YAxis{})),
 		charts.WithXAxisOpts(xAxis),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: names, Inverse: opts.Bool(true)}),
-	)
+	)...)
 	bar.AddSeries("wall time", data, charts.WithLabelOpts(opts.Label{
 		Show: opts.Bool(true), Position: "right", Color: chartTextColor, FontSize: 12,
 	}), charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.BarMaxWidth = "40" }))

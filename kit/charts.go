@@ -146,15 +146,15 @@ var chartLoader = chartCompactJS(`
     }
     if (!window.ResizeObserver) return init();
     // A hidden output (a collapsed cell, a background tab) has no width yet:
-    // draw when it gets one, follow later resizes, let go when removed.
+    // draw when it gets one, then follow resizes. No width also means taken
+    // out of the page, which JupyterLab does to cells scrolled far away and
+    // undoes when they come back: keep the chart for then.
     var ro = new ResizeObserver(function () {
-      if (!el.isConnected) {
-        ro.disconnect();
-        if (chart) chart.dispose();
-      } else if (!chart && el.clientWidth > 0) {
-        init();
-      } else if (chart) {
+      if (el.clientWidth === 0) return;
+      if (chart) {
         chart.resize();
+      } else {
+        init();
       }
     });
     if (el.clientWidth > 0) init();
@@ -295,23 +295,24 @@ func chartNum(v float64) any {
 	return json.Number(strconv.FormatFloat(v, 'g', 6, 64))
 }
 
-// chartTitle is the title block every chart shares: a title, a subtitle with
-// the one number that matters, both left-aligned above the plot.
-func chartTitle(title, subtitle string) opts.Title {
-	return opts.Title{
-		Title:         title,
-		Subtitle:      subtitle,
-		Left:          "8",
-		Top:           "4",
-		TitleStyle:    &opts.TextStyle{FontSize: 15, Color: chartTextColor},
-		SubtitleStyle: &opts.TextStyle{FontSize: 12, Color: "#555555"},
+// chartCommon is the set-up every chart shares: a white background, so that
+// charts read the same under a dark notebook theme; no animation, so that a
+// chart is complete as soon as it draws (in an export, a screenshot, a PDF);
+// and a title block: a title, and a subtitle with the numbers that matter,
+// left-aligned above the plot.
+func chartCommon(title, subtitle string) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithInitializationOpts(opts.Initialization{BackgroundColor: "#ffffff"}),
+		charts.WithAnimation(false),
+		charts.WithTitleOpts(opts.Title{
+			Title:         title,
+			Subtitle:      subtitle,
+			Left:          "8",
+			Top:           "4",
+			TitleStyle:    &opts.TextStyle{FontSize: 15, Color: chartTextColor},
+			SubtitleStyle: &opts.TextStyle{FontSize: 12, Color: "#555555"},
+		}),
 	}
-}
-
-// chartInit is the canvas set-up every chart shares: a white background, so
-// that charts read the same under a dark notebook theme.
-func chartInit() opts.Initialization {
-	return opts.Initialization{BackgroundColor: "#ffffff"}
 }
 
 // chartTextFormatter is fixed text for an echarts formatter: a label or a
