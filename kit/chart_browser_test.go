@@ -229,3 +229,40 @@ func TestChartWithoutLibraryInChromium(t *testing.T) {
 		t.Errorf("the text table is gone")
 	}
 }
+
+func TestTimelineLabelsInChromium(t *testing.T) {
+	// Bars carry their input's label, whatever mix of numbers and text the
+	// labels are: the page records every text the canvas draws.
+	browser := needChromium(t)
+	tr := NewTrace("labels", 1)
+	for i, label := range []string{"7", "x=5", "<b>&amp;", "12.5"} {
+		tr.Add(Span{Worker: 0, Input: i, Label: label, Start: time.Duration(i) * time.Second, End: time.Duration(i+1) * time.Second})
+	}
+	head := `<script>
+window.kitTexts = [];
+var fillText = CanvasRenderingContext2D.prototype.fillText;
+CanvasRenderingContext2D.prototype.fillText = function (text) {
+  window.kitTexts.push(String(text));
+  return fillText.apply(this, arguments);
+};
+</script>`
+	report := `<pre id="texts"></pre><script>
+setTimeout(function () { document.getElementById('texts').textContent = '|' + window.kitTexts.join('|') + '|'; }, 5000);
+</script>`
+	dom := dumpDOM(t, browser, writePage(t, "labels", head, cell(TimelineChart(tr)), report))
+	checkDrawn(t, dom, 1)
+	i := strings.Index(dom, `<pre id="texts">`)
+	if i < 0 {
+		t.Fatal("no texts reported")
+	}
+	texts := dom[i:]
+	texts = texts[:strings.Index(texts, "</pre>")]
+	for _, want := range []string{"|7|", "|x=5|", "|&lt;b&gt;&amp;amp;|", "|12.5|"} {
+		if !strings.Contains(texts, want) {
+			t.Errorf("no bar labelled %s; drawn texts: %s", want, texts)
+		}
+	}
+	if strings.Contains(texts, "NaN") {
+		t.Errorf("a label drawn as NaN: %s", texts)
+	}
+}

@@ -74,9 +74,9 @@ func chartMessage(title, why string) Chart {
 // if no chart on the page has done so yet) and draws. Every path that cannot
 // draw leaves a message beside the text table, so a chart is never blank.
 //
-// It is plain ES5 plus Promise and DecompressionStream (Chrome 80, Firefox
-// 113, Safari 16.4), and uses single quotes only so that it stays readable in
-// a notebook's JSON.
+// It is plain ES5 plus Promise, ResizeObserver and DecompressionStream
+// (Chrome 80, Firefox 113, Safari 16.4), which every browser a notebook runs
+// in today has.
 var chartLoader = chartCompactJS(`
 (function (id, option) {
   var doc = document;
@@ -227,7 +227,8 @@ func chartOptionJS(c chartBuilder) string {
 }
 
 // chartJSFunc marks JavaScript code for go-echarts. The code must use single
-// quotes only: go-echarts stores it as a JSON string before it becomes code.
+// quotes and no backslashes: go-echarts stores it as a JSON string, whose
+// escapes would stay in the code.
 func chartJSFunc(code string) types.FuncStr { return opts.FuncOpts(code) }
 
 // Okabe and Ito's colour-blind safe palette, without its yellow, which is
