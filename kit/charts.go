@@ -38,7 +38,8 @@ func (c Chart) String() string { return c.text }
 // HTML is the chart as an HTML fragment that draws in JupyterLab, the classic
 // Notebook and a notebook's HTML export, from a live kernel or a saved file.
 // Where scripts do not run (GitHub, an untrusted notebook) it shows the text
-// table instead.
+// table instead. The chart spans the output's width and is 340 to 380 pixels
+// high; bar charts and timelines grow with their rows.
 //
 // The first chart a process renders carries the echarts library (about 450 KB);
 // every later one is a few kilobytes and uses the library the first one loaded.
