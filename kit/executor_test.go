@@ -353,3 +353,23 @@ func TestSubmitAndUnordered(t *testing.T) {
 		break
 	}
 }
+
+func TestLabelNamesLargeInputsWithoutFormattingThem(t *testing.T) {
+	cases := []struct {
+		x    any
+		want string
+	}{
+		{1.5, "1.5"},
+		{[]int{1, 2, 3}, "[1 2 3]"},
+		{"short", "short"},
+		{make([]float64, 1<<20), "[]float64 (len 1048576)"},
+		{strings.Repeat("x", 100), "string (len 100)"},
+		{map[int]int{}, "map[]"},
+		{strings.Repeat("ab", 30), strings.Repeat("ab", 18) + "a..."},
+	}
+	for _, c := range cases {
+		if got := label(c.x); got != c.want {
+			t.Errorf("label(%T) = %q, want %q", c.x, got, c.want)
+		}
+	}
+}

@@ -204,9 +204,23 @@ func gobBadKind(t reflect.Type, seen map[reflect.Type]bool) string {
 
 // label is how an input is written on a timeline bar or in an error.
 func label(x any) string {
+	// A large slice, map or string would be formatted whole only to be cut
+	// to 40 characters: for a 64 MB input that costs seconds per input.
+	// Name its type and length instead.
+	if v := reflect.ValueOf(x); v.IsValid() {
+		switch v.Kind() {
+		case reflect.Slice, reflect.Array, reflect.Map, reflect.String:
+			if _, ok := x.(fmt.Stringer); !ok && v.Len() > maxLabelItems {
+				return fmt.Sprintf("%T (len %d)", x, v.Len())
+			}
+		}
+	}
 	s := fmt.Sprint(x)
 	if len(s) > 40 {
 		s = s[:37] + "..."
 	}
 	return s
 }
+
+// maxLabelItems is the longest slice, map or string that label formats.
+const maxLabelItems = 64
