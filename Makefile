@@ -29,7 +29,9 @@ test:
 
 ## bench: kit's benchmarks, including the comparison with Python's multiprocessing
 bench:
-	go test -run '^$$' -bench . -benchtime 1x ./kit | tee build/bench.txt
+	@mkdir -p build
+	go test -run '^$$' -bench . -skip PythonPool ./kit | tee build/bench.txt
+	go test -run '^$$' -bench PythonPool -benchtime 1x -v ./kit | tee -a build/bench.txt
 
 ## strip: remove outputs and execution counts from the notebooks before committing
 strip: nbcheck
