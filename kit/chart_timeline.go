@@ -3,7 +3,6 @@ package kit
 import (
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -52,7 +51,7 @@ func TimelineChart(tr *Trace) Chart {
 		total = max(total, s.End)
 	}
 	unit := chartUnitFor(total)
-	loads := timelineLoads(spans, workers, total)
+	loads := workerLoads(spans, workers, total)
 
 	perRow := (workers + timelineMaxRows - 1) / timelineMaxRows
 	rows := (workers + perRow - 1) / perRow
@@ -214,27 +213,6 @@ func timelineLabel(s Span) string {
 		return "#" + strconv.Itoa(s.Input)
 	}
 	return ""
-}
-
-// timelineLoads is how each worker spent the run. It is [Trace.Load] for the
-// spans the chart draws, so that both always agree.
-func timelineLoads(spans []Span, workers int, total time.Duration) []WorkerLoad {
-	loads := make([]WorkerLoad, workers)
-	for i := range loads {
-		loads[i].Worker = i
-	}
-	for _, s := range spans {
-		l := &loads[s.Worker]
-		l.Inputs++
-		l.Busy += s.Duration()
-		if s.PID != 0 {
-			l.PID = s.PID
-		}
-	}
-	for i := range loads {
-		loads[i].Idle = max(total-loads[i].Busy, 0)
-	}
-	return loads
 }
 
 // timelineRowName names row r: "worker 0", "worker 0 (pid 41)", or

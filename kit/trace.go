@@ -119,11 +119,20 @@ func (t *Trace) Load() []WorkerLoad {
 	total := t.Total()
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	loads := make([]WorkerLoad, t.Workers)
+	return workerLoads(t.spans, t.Workers, total)
+}
+
+// workerLoads is how each of workers spent a run of length total, from its
+// spans. Spans naming no such worker are left out rather than trusted.
+func workerLoads(spans []Span, workers int, total time.Duration) []WorkerLoad {
+	loads := make([]WorkerLoad, workers)
 	for i := range loads {
 		loads[i].Worker = i
 	}
-	for _, s := range t.spans {
+	for _, s := range spans {
+		if s.Worker < 0 || s.Worker >= workers {
+			continue
+		}
 		l := &loads[s.Worker]
 		l.Inputs++
 		l.Busy += s.Duration()
