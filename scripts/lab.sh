@@ -15,6 +15,9 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 	echo "lab: port $port is in use; Jupyter will take the next free one (or run: make lab PORT=9999)"
 fi
 echo "lab: starting Jupyter $app on 127.0.0.1; open the URL below that carries ?token=..."
+# Containers often run as root, which Jupyter refuses without this flag.
+extra=()
+[ "$(id -u)" -eq 0 ] && extra=(--allow-root)
 cd "$root/notebooks"
 # The token stays on: anyone who can reach the port could otherwise run code as you.
-exec jupyter "$app" --ip=127.0.0.1 --port="$port" --notebook-dir="$root/notebooks"
+exec jupyter "$app" --ip=127.0.0.1 --port="$port" --notebook-dir="$root/notebooks" "${extra[@]}"
