@@ -28,18 +28,7 @@ func (g *Graph) Simulate(durations map[string]time.Duration, limit int) (*kit.Tr
 		name = fmt.Sprintf("predicted, limit %d", limit)
 	}
 	tr := kit.NewTrace(name, 0)
-	waiting := map[string]int{}
-	dependents := map[string][]string{}
-	var ready []string
-	for _, s := range g.steps {
-		waiting[s.name] = len(s.deps)
-		for _, d := range s.deps {
-			dependents[d] = append(dependents[d], s.name)
-		}
-		if len(s.deps) == 0 {
-			ready = append(ready, s.name)
-		}
-	}
+	waiting, dependents, ready := g.readiness()
 	type job struct {
 		name       string
 		row        int

@@ -204,18 +204,7 @@ func (g *Graph) Run(ctx context.Context, limit int, trace *kit.Trace) (Values, e
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	waiting := map[string]int{}         // unfinished dependencies per step
-	dependents := map[string][]string{} // who waits for whom
-	var ready []string
-	for _, s := range g.steps {
-		waiting[s.name] = len(s.deps)
-		for _, d := range s.deps {
-			dependents[d] = append(dependents[d], s.name)
-		}
-		if len(s.deps) == 0 {
-			ready = append(ready, s.name)
-		}
-	}
+	waiting, dependents, ready := g.readiness()
 	type finished struct {
 		name string
 		row  int
@@ -325,4 +314,23 @@ func (g *Graph) CriticalPath(durations map[string]time.Duration) ([]string, time
 	}
 	slices.Reverse(path)
 	return path, finish[last], nil
+}
+
+// readiness is what scheduling the graph starts from: how many unfinished
+// dependencies each step waits for, who waits for each step, and the steps
+// that wait for nothing, in the order they were added. Run and Simulate
+// both schedule from it.
+func (g *Graph) readiness() (waiting map[string]int, dependents map[string][]string, ready []string) {
+	waiting = map[string]int{}
+	dependents = map[string][]string{}
+	for _, s := range g.steps {
+		waiting[s.name] = len(s.deps)
+		for _, d := range s.deps {
+			dependents[d] = append(dependents[d], s.name)
+		}
+		if len(s.deps) == 0 {
+			ready = append(ready, s.name)
+		}
+	}
+	return waiting, dependents, ready
 }
