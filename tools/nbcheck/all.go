@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,14 +13,10 @@ import (
 // UI. A notebook passes when all of its checks pass; the closing line
 // "N passed, M failed" counts notebooks.
 func cmdAll(args []string) int {
-	fs := flag.NewFlagSet("all", flag.ExitOnError)
+	fs := newFlagSet("all", "[flags] [notebooks...]")
 	setup := runFlags(fs)
 	var o browserOpts
 	o.flags(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nbcheck all [flags] [notebooks...]")
-		fs.PrintDefaults()
-	}
 	fs.Parse(args)
 	r, paths, err := setup()
 	if err != nil {

@@ -36,16 +36,12 @@ type browserOpts struct {
 
 // cmdBrowser implements `nbcheck browser`.
 func cmdBrowser(args []string) int {
-	fs := flag.NewFlagSet("browser", flag.ExitOnError)
+	fs := newFlagSet("browser", "[flags]")
 	var o browserOpts
 	fs.StringVar(&o.out, "out", "", "output folder holding html/ (default: build/ at the repository root)")
 	fs.StringVar(&o.root, "root", "", "repository root (default: found from the current directory)")
 	fs.StringVar(&o.scale, "scale", "0.02", "KIT_SCALE for the live notebook's kernel")
 	o.flags(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nbcheck browser [flags]")
-		fs.PrintDefaults()
-	}
 	fs.Parse(args)
 	var err error
 	if o.out, err = outDir(o.root, o.out); err != nil {

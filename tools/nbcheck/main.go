@@ -66,6 +66,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 )
@@ -103,4 +104,15 @@ func usage() {
   nbcheck browser [-out build] [-scale 0.02] [-notebook notebooks/00-getting-started.ipynb]
 Run "nbcheck CMD -h" for a command's flags; "go doc" in tools/nbcheck explains the checks.
 `)
+}
+
+// newFlagSet is a subcommand's flag set, whose -h prints
+// "usage: nbcheck NAME ARGS" and the flags.
+func newFlagSet(name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ExitOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: nbcheck %s %s\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
 }

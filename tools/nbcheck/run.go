@@ -43,12 +43,8 @@ type runner struct {
 
 // cmdRun implements `nbcheck run`.
 func cmdRun(args []string) int {
-	fs := flag.NewFlagSet("run", flag.ExitOnError)
+	fs := newFlagSet("run", "[flags] [notebooks...]")
 	setup := runFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nbcheck run [flags] [notebooks...]")
-		fs.PrintDefaults()
-	}
 	fs.Parse(args)
 	r, paths, err := setup()
 	if err != nil {

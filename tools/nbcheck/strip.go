@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -114,13 +113,9 @@ func stripFile(path string) (changed bool, err error) {
 
 // cmdStrip implements `nbcheck strip [-check] [notebooks...]`.
 func cmdStrip(args []string) int {
-	fs := flag.NewFlagSet("strip", flag.ExitOnError)
+	fs := newFlagSet("strip", "[-check] [-root DIR] [notebooks...]")
 	check := fs.Bool("check", false, "do not modify; exit 1 listing notebooks that carry outputs")
 	root := fs.String("root", "", "repository root (default: found from the current directory)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: nbcheck strip [-check] [-root DIR] [notebooks...]")
-		fs.PrintDefaults()
-	}
 	fs.Parse(args)
 	paths, err := notebookArgs(*root, fs.Args())
 	if err != nil {
