@@ -158,8 +158,14 @@ var chartLoader = chartCompactJS(`
         init();
       }
     });
-    if (el.clientWidth > 0) init();
     ro.observe(el);
+    // Some browsers are slow to report a hidden element that became
+    // visible (headless Chromium under virtual time): look now and then too.
+    (function look() {
+      if (chart) return;
+      if (el.clientWidth > 0) return init();
+      setTimeout(look, 500);
+    })();
   }
 
   function start(tries) {
