@@ -10,11 +10,13 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // The parent side of [Processes]: a pool of worker processes, each this
-// program started again (see worker.go), fed chunks of inputs through a pipe.
+// program started again (see worker.go), taking chunks of inputs from one
+// shared queue (see procqueue.go) and sending results on pipes of their own.
 
 // stderrTail is how much of a worker's stderr is kept to explain its death.
 const stderrTail = 2 << 10
@@ -23,7 +25,12 @@ const stderrTail = 2 << 10
 type procPool struct {
 	task     string
 	timeout  time.Duration
+	setup    setup    // what each worker is told first (Slot aside)
+	queueR   *os.File // the queue's read end, which every worker inherits
+	queueW   *os.File // our end of the queue
+	slots    *slots
 	first    []*child // the children started up front, one per worker
+	warmup   func(*gob.Decoder) error
 	stopKill func() bool
 
 	mu     sync.Mutex
@@ -35,10 +42,12 @@ type procPool struct {
 type child struct {
 	cmd    *exec.Cmd
 	pid    int
-	req    *os.File // our end of the request pipe; closing it ends the worker
-	enc    *gob.Encoder
+	slot   int
+	own    *os.File // our end of its own pipe; closing it ends the worker
+	ownEnc *gob.Encoder
 	dec    *gob.Decoder
 	stderr *tailWriter
+	ready  atomic.Bool // it said hello
 
 	waitOnce sync.Once
 	exit     string // how it ended, e.g. "exit status 2"; set by wait
@@ -46,9 +55,22 @@ type child struct {
 }
 
 // startPool starts n workers for task and waits until each has reported
-// ready. When ctx ends, every worker is killed.
-func startPool(ctx context.Context, task string, n int, timeout time.Duration) (*procPool, error) {
-	p := &procPool{task: task, timeout: timeout, live: map[*child]bool{}}
+// ready. preamble is what the workers need to decode the queue's frames;
+// warmup reads a worker's first report. When ctx ends, every worker is
+// killed.
+func startPool(ctx context.Context, task string, n int, timeout time.Duration,
+	preamble []byte, warmup func(*gob.Decoder) error) (*procPool, error) {
+	p := &procPool{task: task, timeout: timeout, warmup: warmup, live: map[*child]bool{}}
+	var err error
+	if p.slots, err = newSlots(n); err != nil {
+		return nil, err
+	}
+	if p.queueR, p.queueW, err = os.Pipe(); err != nil {
+		p.slots.close()
+		return nil, fmt.Errorf("kit: cannot make the workers' queue: %w", err)
+	}
+	growQueue(p.queueW)
+	p.setup = setup{SlotsSize: len(p.slots.mem), Preamble: preamble}
 	p.stopKill = context.AfterFunc(ctx, p.killAll)
 	p.first = make([]*child, n)
 	errs := make([]error, n)
@@ -57,7 +79,7 @@ func startPool(ctx context.Context, task string, n int, timeout time.Duration) (
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p.first[i], errs[i] = p.start()
+			p.first[i], errs[i] = p.start(i)
 		}()
 	}
 	wg.Wait()
@@ -74,32 +96,33 @@ func startPool(ctx context.Context, task string, n int, timeout time.Duration) (
 	return p, nil
 }
 
-// start starts one worker and waits for its hello.
-func (p *procPool) start() (*child, error) {
+// start starts the worker for slot w and waits for its hello.
+func (p *procPool) start(w int) (*child, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("kit: cannot find this program to start a worker: %w", err)
 	}
-	reqR, reqW, err := os.Pipe()
+	ownR, ownW, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("kit: cannot start a worker: %w", err)
 	}
 	resR, resW, err := os.Pipe()
 	if err != nil {
-		reqR.Close()
-		reqW.Close()
+		ownR.Close()
+		ownW.Close()
 		return nil, fmt.Errorf("kit: cannot start a worker: %w", err)
 	}
-	c := &child{pool: p, req: reqW, stderr: &tailWriter{to: os.Stderr}}
+	c := &child{pool: p, slot: w, own: ownW, stderr: &tailWriter{to: os.Stderr}}
 	// Same program, same arguments: its initialisation must reach the same
 	// kit.Task calls as ours did.
 	c.cmd = exec.Command(exe, os.Args[1:]...)
 	c.cmd.Env = workerEnviron(os.Environ(), p.task)
 	c.cmd.Stdout = os.Stdout // the task's prints reach the cell
 	c.cmd.Stderr = c.stderr  // and so do its errors, with the tail kept
-	c.cmd.ExtraFiles = []*os.File{reqR, resW}
+	c.cmd.ExtraFiles = []*os.File{ownR, resW, p.queueR, p.slots.file}
 	c.cmd.WaitDelay = time.Second // in case the task left a process holding stderr
 	configureWorkerCmd(c.cmd)
+	p.slots.reset(w)
 
 	p.mu.Lock()
 	if p.closed {
@@ -110,16 +133,19 @@ func (p *procPool) start() (*child, error) {
 	p.mu.Unlock()
 	// The child has its own copies of its ends; ours must go, so that a dead
 	// child shows as the end of the result pipe.
-	reqR.Close()
+	ownR.Close()
 	resW.Close()
 	if err != nil {
-		reqW.Close()
+		ownW.Close()
 		resR.Close()
 		return nil, fmt.Errorf("kit: cannot start a worker process: %w", err)
 	}
 	c.pid = c.cmd.Process.Pid
-	c.enc = gob.NewEncoder(reqW)
+	c.ownEnc = gob.NewEncoder(ownW)
 	c.dec = gob.NewDecoder(resR)
+	st := p.setup
+	st.Slot = w
+	_ = c.ownEnc.Encode(st) // if the child is already dead, its hello says how
 
 	ready := make(chan error, 1)
 	go func() {
@@ -128,6 +154,9 @@ func (p *procPool) start() (*child, error) {
 		if err == nil && h.Task != p.task {
 			err = fmt.Errorf("it serves task %q", h.Task)
 		}
+		if err == nil {
+			err = p.warmup(c.dec)
+		}
 		ready <- err
 	}()
 	timer := time.NewTimer(p.timeout)
@@ -135,6 +164,7 @@ func (p *procPool) start() (*child, error) {
 	select {
 	case err = <-ready:
 		if err == nil {
+			c.ready.Store(true)
 			return c, nil
 		}
 		c.died(err)
@@ -158,7 +188,14 @@ func (p *procPool) killAll() {
 	}
 }
 
-// close ends the workers still running and waits for them all.
+func (p *procPool) isClosed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
+}
+
+// close ends the workers still running, waits for them all, and frees the
+// queue and the shared memory. Nothing may use the pool afterwards.
 func (p *procPool) close() {
 	p.stopKill()
 	p.mu.Lock()
@@ -168,9 +205,17 @@ func (p *procPool) close() {
 		left = append(left, c)
 	}
 	p.mu.Unlock()
+	p.queueW.Close() // idle workers read the end of the queue and exit
 	for _, c := range left {
-		c.stop()
+		c.own.Close() // and busy ones exit when their own pipe ends
 	}
+	for _, c := range left {
+		t := time.AfterFunc(5*time.Second, c.kill)
+		c.wait()
+		t.Stop()
+	}
+	p.queueR.Close()
+	p.slots.close()
 }
 
 func (c *child) kill() { _ = c.cmd.Process.Kill() }
@@ -179,20 +224,12 @@ func (c *child) kill() { _ = c.cmd.Process.Kill() }
 func (c *child) wait() {
 	c.waitOnce.Do(func() {
 		_ = c.cmd.Wait()
-		c.req.Close()
+		c.own.Close()
 		c.exit = c.cmd.ProcessState.String()
 		c.pool.mu.Lock()
 		delete(c.pool.live, c)
 		c.pool.mu.Unlock()
 	})
-}
-
-// stop ends an idle worker: closing its request pipe makes it exit.
-func (c *child) stop() {
-	c.req.Close()
-	t := time.AfterFunc(5*time.Second, c.kill)
-	c.wait()
-	t.Stop()
 }
 
 // died collects a worker whose result pipe failed with err. At the end of
@@ -214,100 +251,296 @@ func (c *child) stderrNote() string {
 	return ""
 }
 
-// runProcess is worker w of a Processes run: it feeds chunks to its child
-// and starts a new child when one dies.
-func runProcess[T, R any](j *job[T, R], p *procPool, w int) {
-	c := p.first[w]
-	defer func() {
-		if c != nil {
-			c.stop()
-		}
+// readWarmup reads a worker's first report, which readies our gob decoder
+// for its results (see serve).
+func readWarmup[R any](dec *gob.Decoder) error {
+	var rep report[R]
+	return dec.Decode(&rep)
+}
+
+// procRun is one Map on a pool: it fills the queue and reads each worker's
+// reports until the run ends.
+type procRun[T, R any] struct {
+	j        *job[T, R]
+	p        *procPool
+	frames   *frameWriter[T]
+	reported []atomic.Bool // an outcome of input i reached the run
+	done     atomic.Int64  // how many are reported
+	deaths   atomic.Int64
+
+	mu      sync.Mutex
+	again   [][2]int      // chunks to hand out again: their worker died
+	wake    chan struct{} // something was added to again
+	waiting atomic.Bool   // the feeder has nothing to write
+}
+
+// runProcesses is a Processes run: it returns when every worker has ended.
+func runProcesses[T, R any](j *job[T, R], p *procPool, frames *frameWriter[T]) {
+	r := &procRun[T, R]{j: j, p: p, frames: frames, reported: make([]atomic.Bool, len(j.inputs)), wake: make(chan struct{}, 1)}
+	go r.feed() // ends when the queue is closed or the run stops
+	var wg sync.WaitGroup
+	for w, c := range p.first {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.serve(w, c)
+		}()
+	}
+	stopWatch := make(chan struct{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		r.watch(stopWatch)
 	}()
+	wg.Wait()
+	close(stopWatch)
+	<-watched
+}
+
+// feed writes the chunks to the queue in input order, and the chunks of
+// dead workers again, until the run stops.
+func (r *procRun[T, R]) feed() {
 	for {
-		lo, hi, ok := j.take()
+		lo, hi, ok := r.nextAgain()
 		if !ok {
-			return
+			lo, hi, ok = r.j.take()
 		}
-		for lo < hi {
-			if c == nil {
-				var err error
-				if c, err = p.start(); err != nil {
-					if j.ctx.Err() == nil {
-						failRest(j, w, lo, hi, err)
-					}
-					return // this worker is gone; the others go on
-				}
-			}
-			began := j.trace.Since()
-			done, err := sendChunk(j, c, w, lo, hi, &began)
-			lo += done
-			if err == nil {
+		if !ok {
+			r.waiting.Store(true)
+			select {
+			case <-r.wake:
+				r.waiting.Store(false)
 				continue
-			}
-			c.died(err)
-			if j.ctx.Err() != nil {
-				c = nil // killed because the run stopped: nothing failed
+			case <-r.j.ctx.Done():
 				return
 			}
-			// The worker died running input lo: that input fails, the rest
-			// of the chunk goes to a new worker.
-			j.trace.Add(Span{Worker: w, PID: c.pid, Input: lo, Label: label(j.inputs[lo]),
-				Start: began, End: j.trace.Since(), Err: true})
-			b := batch[R]{lo: lo}
-			var zero R
-			b.add(zero, &TaskError{Task: j.task.name, Input: lo, Arg: label(j.inputs[lo]), Worker: w, PID: c.pid,
-				Exit: c.exit, Stderr: c.stderr.String()})
-			j.batches <- b
-			if j.ex.failFast {
-				j.stop()
-			}
-			lo++
-			c = nil
+		}
+		if _, err := r.p.queueW.Write(r.frames.encode(lo, hi, r.j.inputs[lo:hi])); err != nil {
+			return // the pool is closing
 		}
 	}
 }
 
-// sendChunk runs inputs [lo, hi) on c and reports each result as it comes.
-// It returns how many came back, and the error that stopped it early.
-// *began is when the input now running started, as far as we know.
-func sendChunk[T, R any](j *job[T, R], c *child, w, lo, hi int, began *time.Duration) (int, error) {
-	if err := c.enc.Encode(request[T]{Lo: lo, Inputs: j.inputs[lo:hi]}); err != nil {
-		return 0, err
+func (r *procRun[T, R]) nextAgain() (lo, hi int, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.again) == 0 || r.j.ctx.Err() != nil {
+		return 0, 0, false
 	}
+	c := r.again[0]
+	r.again = r.again[1:]
+	return c[0], c[1], true
+}
+
+// handOutAgain queues the inputs in [lo, hi) that have no outcome yet.
+func (r *procRun[T, R]) handOutAgain(lo, hi int) {
+	r.mu.Lock()
 	for i := lo; i < hi; i++ {
-		var res result[R] // fresh each time: gob leaves zero fields untouched
-		if err := c.dec.Decode(&res); err != nil {
-			return i - lo, err
+		if r.reported[i].Load() {
+			continue
 		}
-		if res.Input != i {
-			return i - lo, fmt.Errorf("kit: worker sent input %d, expected %d", res.Input, i)
+		if n := len(r.again); n > 0 && r.again[n-1][1] == i {
+			r.again[n-1][1] = i + 1
+		} else {
+			r.again = append(r.again, [2]int{i, i + 1})
 		}
-		*began = j.trace.Since()
-		j.trace.Add(Span{Worker: w, PID: c.pid, Input: i, Label: label(j.inputs[i]),
+	}
+	r.mu.Unlock()
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// serve reads the reports of the worker in slot w, and when it dies, fails
+// the input it was running and starts a new worker for the rest.
+func (r *procRun[T, R]) serve(w int, c *child) {
+	for {
+		err := r.read(w, c)
+		if r.j.ctx.Err() != nil || r.p.isClosed() {
+			c.wait() // the run is over: it was killed or told to stop
+			return
+		}
+		c.died(err)
+		if r.j.ctx.Err() != nil {
+			return
+		}
+		r.deaths.Add(1)
+		r.lost(w, c)
+		if int(r.done.Load()) == len(r.j.inputs) {
+			return
+		}
+		if c, err = r.p.start(w); err != nil {
+			if r.j.ctx.Err() == nil {
+				r.gaveUp(w, err)
+			}
+			return // this worker is gone; the others go on
+		}
+	}
+}
+
+// read handles the reports of c until its pipe fails.
+func (r *procRun[T, R]) read(w int, c *child) error {
+	for {
+		var rep report[R] // fresh each time: gob leaves zero fields untouched
+		if err := c.dec.Decode(&rep); err != nil {
+			return err
+		}
+		if rep.Need {
+			if rep.Lo < 0 || rep.Lo >= rep.Hi || rep.Hi > len(r.j.inputs) {
+				return fmt.Errorf("kit: worker asked for inputs %d to %d", rep.Lo, rep.Hi)
+			}
+			if err := c.ownEnc.Encode(frameInputs[T]{Inputs: r.j.inputs[rep.Lo:rep.Hi]}); err != nil {
+				return fmt.Errorf("kit: cannot send inputs %d to %d to the worker: %w", rep.Lo, rep.Hi, err)
+			}
+			continue
+		}
+		if err := r.accept(w, c, rep.Results); err != nil {
+			return err
+		}
+	}
+}
+
+// accept passes results on to the run: spans to the trace, values and
+// errors to the collector. An input already reported (handed out twice
+// after a worker died) keeps its first outcome.
+func (r *procRun[T, R]) accept(w int, c *child, results []result[R]) error {
+	j := r.j
+	spans := make([]Span, 0, len(results))
+	var b batch[R]
+	send := func() {
+		if len(b.values) > 0 {
+			j.batches <- b
+		}
+		b = batch[R]{}
+	}
+	failed := false
+	for _, res := range results {
+		i := res.Input
+		if i < 0 || i >= len(j.inputs) {
+			return fmt.Errorf("kit: worker sent a result for input %d of %d", i, len(j.inputs))
+		}
+		if !r.reported[i].CompareAndSwap(false, true) {
+			continue
+		}
+		r.done.Add(1)
+		spans = append(spans, Span{Worker: w, PID: c.pid, Input: i,
 			Start: j.trace.at(res.Start), End: j.trace.at(res.End), Err: res.Failed})
-		b := batch[R]{lo: i}
+		if len(b.values) > 0 && b.lo+len(b.values) != i {
+			send()
+		}
+		if len(b.values) == 0 {
+			b.lo = i
+		}
 		var err error
 		if res.Failed {
 			err = &TaskError{Task: j.task.name, Input: i, Arg: label(j.inputs[i]), Worker: w, PID: c.pid,
 				Panic: res.Panic, Stack: res.Stack}
+			failed = true
 		}
 		b.add(res.Value, err)
-		j.batches <- b
-		if err != nil && j.ex.failFast {
-			j.stop()
-		}
 	}
-	return hi - lo, nil
+	j.trace.addSpans(spans)
+	send()
+	if failed && j.ex.failFast {
+		j.stop()
+	}
+	return nil
 }
 
-// failRest fails inputs [lo, hi) with err: no worker could run them.
-func failRest[T, R any](j *job[T, R], w, lo, hi int, err error) {
-	b := batch[R]{lo: lo}
-	var zero R
-	for i := lo; i < hi; i++ {
-		b.add(zero, &TaskError{Task: j.task.name, Input: i, Arg: label(j.inputs[i]), Worker: w, Exit: err.Error()})
+// lost deals with the chunk a dead worker had taken: the input it was
+// running fails with how the worker died, and the inputs without an
+// outcome (not run, or run but not reported) are handed out again.
+func (r *procRun[T, R]) lost(w int, c *child) {
+	sl := r.p.slots.at(w)
+	lo, hi, running := int(sl.lo.Load()), int(sl.hi.Load()), int(sl.running.Load())
+	if lo < 0 || hi > len(r.j.inputs) || lo > hi {
+		return
 	}
-	j.batches <- b
+	if i := running - 1; i >= lo && i < hi && r.reported[i].CompareAndSwap(false, true) {
+		r.done.Add(1)
+		start := r.j.trace.at(sl.since.Load())
+		r.j.trace.Add(Span{Worker: w, PID: c.pid, Input: i,
+			Start: start, End: r.j.trace.Since(), Err: true})
+		b := batch[R]{lo: i}
+		var zero R
+		b.add(zero, &TaskError{Task: r.j.task.name, Input: i, Arg: label(r.j.inputs[i]), Worker: w, PID: c.pid,
+			Exit: c.exit, Stderr: c.stderr.String()})
+		r.j.batches <- b
+		if r.j.ex.failFast {
+			r.j.stop()
+		}
+	}
+	r.handOutAgain(lo, hi)
+}
+
+// gaveUp is called when slot w could not start a new worker. If no other
+// worker is left, the inputs without an outcome fail with err.
+func (r *procRun[T, R]) gaveUp(w int, err error) {
+	r.p.mu.Lock()
+	left := len(r.p.live)
+	r.p.mu.Unlock()
+	if left > 0 {
+		return
+	}
+	var zero R
+	for i := range r.j.inputs {
+		if r.reported[i].CompareAndSwap(false, true) {
+			r.done.Add(1)
+			b := batch[R]{lo: i}
+			b.add(zero, &TaskError{Task: r.j.task.name, Input: i, Arg: label(r.j.inputs[i]), Worker: w, Exit: err.Error()})
+			r.j.batches <- b
+		}
+	}
+}
+
+// watch hands out again the inputs of a chunk lost with a worker that died
+// in the instant between taking its frame and noting it in its slot. It
+// acts only after a death, once the queue is empty and every worker has
+// been idle for two looks in a row.
+func (r *procRun[T, R]) watch(stop <-chan struct{}) {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	streak, last := 0, int64(-1)
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+		done := r.done.Load()
+		if r.deaths.Load() == 0 || int(done) == len(r.j.inputs) || !r.waiting.Load() || !r.allIdle() || done != last {
+			streak, last = 0, done
+			continue
+		}
+		if streak++; streak >= 2 {
+			r.handOutAgain(0, len(r.j.inputs))
+			streak = 0
+		}
+	}
+}
+
+// allIdle reports whether every live worker is ready and has an outcome for
+// each input of the chunk it took last.
+func (r *procRun[T, R]) allIdle() bool {
+	r.p.mu.Lock()
+	defer r.p.mu.Unlock()
+	for c := range r.p.live {
+		if !c.ready.Load() {
+			return false
+		}
+		sl := r.p.slots.at(c.slot)
+		if sl.running.Load() != 0 {
+			return false
+		}
+		lo, hi := int(sl.lo.Load()), int(sl.hi.Load())
+		for i := max(lo, 0); i < min(hi, len(r.reported)); i++ {
+			if !r.reported[i].Load() {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // at converts a wall-clock time from a worker process into an offset from

@@ -1,6 +1,8 @@
 package kit
 
 import (
+	"fmt"
+	"os"
 	"os/exec"
 	"syscall"
 )
@@ -10,4 +12,30 @@ import (
 // the cell.
 func configureWorkerCmd(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+}
+
+// frameSize is the size of a frame on a pool's queue (PIPE_BUF on Linux): a write
+// of at most PIPE_BUF bytes reaches a pipe in one piece.
+const frameSize = 4096
+
+// openQueue is a worker's end of its pool's queue. Opened again through
+// /proc it is a file of the worker's own, which can be non-blocking without
+// changing the other workers' reads: a worker then learns that the queue is
+// empty, and sends the results it holds, before it waits.
+func openQueue() (f *os.File, nonBlocking bool) {
+	f, err := os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", queueFD), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return os.NewFile(queueFD, "kit-queue"), false
+	}
+	return f, true
+}
+
+// growQueue lets the queue hold 256 frames instead of 16 (a pipe's 64 KB),
+// so that the parent seldom waits for room. It may fail: then it is 16.
+func growQueue(w *os.File) {
+	if rc, err := w.SyscallConn(); err == nil {
+		_ = rc.Control(func(fd uintptr) {
+			_, _, _ = syscall.Syscall(syscall.SYS_FCNTL, fd, syscall.F_SETPIPE_SZ, 256*frameSize)
+		})
+	}
 }

@@ -2,8 +2,24 @@
 
 package kit
 
-import "os/exec"
+import (
+	"os"
+	"os/exec"
+)
 
 // configureWorkerCmd has nothing to set outside Linux: a worker exits when
 // its request pipe reaches its end, which happens when the parent dies.
 func configureWorkerCmd(*exec.Cmd) {}
+
+// frameSize is the size of a frame on a pool's queue (POSIX's smallest PIPE_BUF): a write
+// of at most PIPE_BUF bytes reaches a pipe in one piece.
+const frameSize = 512
+
+// openQueue is a worker's end of its pool's queue, shared with the other
+// workers: reads from it wait.
+func openQueue() (f *os.File, nonBlocking bool) {
+	return os.NewFile(queueFD, "kit-queue"), false
+}
+
+// growQueue leaves the queue at the system's size.
+func growQueue(*os.File) {}

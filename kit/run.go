@@ -150,7 +150,7 @@ func (j *job[T, R]) runGoroutine(w int) {
 		for i := lo; i < hi; i++ {
 			start := j.trace.Since()
 			v, err := j.task.call(i, j.inputs[i])
-			spans = append(spans, Span{Worker: w, Input: i, Label: label(j.inputs[i]),
+			spans = append(spans, Span{Worker: w, Input: i,
 				Start: start, End: j.trace.Since(), Err: err != nil})
 			if te, ok := err.(*TaskError); ok {
 				te.Worker = w
@@ -198,10 +198,16 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	j := &job[T, R]{ctx: ctx, stop: cancel, ex: ex, task: t, inputs: inputs, chunk: ex.chunkSize(len(inputs)),
 		batches: make(chan batch[R], len(inputs))}
 
-	var pool *procPool
+	var (
+		pool   *procPool
+		frames *frameWriter[T]
+	)
 	if ex.kind == processesKind {
 		var err error
-		pool, err = startPool(ctx, t.name, workers, ex.timeout())
+		frames, err = newFrameWriter[T]()
+		if err == nil {
+			pool, err = startPool(ctx, t.name, workers, ex.timeout(), frames.preamble, readWarmup[R])
+		}
 		r.Startup = time.Since(clock.wall)
 		if err != nil {
 			r.Err = err
@@ -222,18 +228,23 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	}
 
 	j.trace = NewTrace(r.Executor, workers)
+	j.trace.label = func(i int) string { return label(inputs[i]) }
 	r.Trace = j.trace
 	var wg sync.WaitGroup
-	for w := range workers {
+	if pool != nil {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if pool != nil {
-				runProcess(j, pool, w)
-			} else {
-				j.runGoroutine(w)
-			}
+			runProcesses(j, pool, frames)
 		}()
+	} else {
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				j.runGoroutine(w)
+			}()
+		}
 	}
 	idle := make(chan struct{}) // closed when every worker has stopped
 	go func() {
@@ -296,7 +307,8 @@ collect:
 			break collect
 		}
 	}
-	cancel() // hand out nothing more; kill any worker process still running
+	j.trace.Stop() // the work is over; what follows is cleaning up
+	cancel()       // hand out nothing more; kill any worker process still running
 	if pool != nil {
 		// Children's CPU time counts once they are waited for, so wait for
 		// them all (killed ones exit at once) before stopping the clock.
@@ -305,7 +317,6 @@ collect:
 	}
 	drain()
 	show.done()
-	j.trace.Stop()
 	r.Timing = clock.since()
 
 	slices.SortFunc(failures, func(a, b failure) int { return cmp.Compare(a.input, b.input) })

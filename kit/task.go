@@ -159,7 +159,7 @@ func shortFile(path string) string {
 // through encoding/gob: gob refuses funcs and channels, and structs without
 // exported fields.
 func gobCarries(t reflect.Type) error {
-	if bad := gobBadKind(t, map[reflect.Type]bool{}); bad != "" {
+	if bad := gobBadKind(t); bad != "" {
 		return fmt.Errorf("type %v contains %s, which encoding/gob cannot send to another process", t, bad)
 	}
 	for t.Kind() == reflect.Pointer {
@@ -175,31 +175,50 @@ func gobCarries(t reflect.Type) error {
 }
 
 // gobBadKind names the first func, chan or unsafe pointer inside t, or "".
-func gobBadKind(t reflect.Type, seen map[reflect.Type]bool) string {
-	if seen[t] {
+func gobBadKind(t reflect.Type) string {
+	bad := findInside(t, func(t reflect.Type) bool {
+		k := t.Kind()
+		return k == reflect.Func || k == reflect.Chan || k == reflect.UnsafePointer
+	})
+	if bad == nil {
 		return ""
 	}
-	seen[t] = true
-	switch t.Kind() {
-	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
-		return fmt.Sprintf("a %v (%v)", t.Kind(), t)
-	case reflect.Pointer, reflect.Slice, reflect.Array:
-		return gobBadKind(t.Elem(), seen)
-	case reflect.Map:
-		if bad := gobBadKind(t.Key(), seen); bad != "" {
-			return bad
+	return fmt.Sprintf("a %v (%v)", bad.Kind(), bad)
+}
+
+// findInside returns the first type inside t, t included, for which is
+// reports true, looking where gob looks: elements, keys and exported fields.
+func findInside(t reflect.Type, is func(reflect.Type) bool) reflect.Type {
+	seen := map[reflect.Type]bool{}
+	var find func(t reflect.Type) reflect.Type
+	find = func(t reflect.Type) reflect.Type {
+		if seen[t] {
+			return nil
 		}
-		return gobBadKind(t.Elem(), seen)
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if f := t.Field(i); f.IsExported() {
-				if bad := gobBadKind(f.Type, seen); bad != "" {
-					return bad
+		seen[t] = true
+		if is(t) {
+			return t
+		}
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array:
+			return find(t.Elem())
+		case reflect.Map:
+			if found := find(t.Key()); found != nil {
+				return found
+			}
+			return find(t.Elem())
+		case reflect.Struct:
+			for i := range t.NumField() {
+				if f := t.Field(i); f.IsExported() {
+					if found := find(f.Type); found != nil {
+						return found
+					}
 				}
 			}
 		}
+		return nil
 	}
-	return ""
+	return find(t)
 }
 
 // label is how an input is written on a timeline bar or in an error.

@@ -30,8 +30,9 @@ type Trace struct {
 	start   time.Time
 	end     time.Duration // set by Stop; 0 while running
 	spans   []Span
-	Name    string // what produced it, e.g. "Threads(2)"
-	Workers int    // number of workers, including any that did nothing
+	label   func(input int) string // labels spans of Map runs when they are read, not while they run
+	Name    string                 // what produced it, e.g. "Threads(2)"
+	Workers int                    // number of workers, including any that did nothing
 }
 
 // NewTrace starts an empty trace for workers numbered 0..workers-1.
@@ -95,6 +96,13 @@ func (t *Trace) Spans() []Span {
 	t.mu.Lock()
 	out := append([]Span(nil), t.spans...)
 	t.mu.Unlock()
+	if t.label != nil {
+		for i, s := range out {
+			if s.Label == "" && s.Input >= 0 {
+				out[i].Label = t.label(s.Input)
+			}
+		}
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Worker != out[j].Worker {
 			return out[i].Worker < out[j].Worker

@@ -2,7 +2,9 @@ package kit
 
 import (
 	"encoding/gob"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -14,16 +16,20 @@ import (
 // as usual until the package-level kit.Task call of that name, which serves
 // requests there and exits: main never runs in a worker.
 //
-// Requests come on file descriptor 3 and results go on 4, both encoded with
-// encoding/gob, so that the worker's stdout and stderr stay the task's own.
+// Inputs come from the pool's queue (see procqueue.go) and results go back on
+// a pipe of the worker's own, encoded with encoding/gob, so that the worker's
+// stdout and stderr stay the task's own.
 
 // workerEnv names the task a worker process serves.
 const workerEnv = "KIT_WORKER"
 
-// File descriptors of the worker's pipes: os/exec puts ExtraFiles at 3, 4, ...
+// File descriptors of the worker's pipes and shared memory: os/exec puts
+// ExtraFiles at 3, 4, ...
 const (
-	requestFD = 3
-	resultFD  = 4
+	requestFD = 3 // the worker's own pipe from the parent: setup, and inputs too big for a frame
+	resultFD  = 4 // to the parent: hello, then reports
+	queueFD   = 5 // the queue of frames shared by all the pool's workers
+	slotsFD   = 6 // the pool's shared memory
 )
 
 // workerTask is read lazily, not in an init func: the package-level tasks of
@@ -52,13 +58,22 @@ type hello struct {
 	Task string
 }
 
-// request asks a worker to run the task on inputs Lo, Lo+1, ...
-type request[T any] struct {
-	Lo     int
-	Inputs []T
+// setup is the parent's first message on a worker's own pipe.
+type setup struct {
+	Slot      int    // the worker's slot in the shared memory
+	SlotsSize int    // the size of the shared memory
+	Preamble  []byte // gob's type descriptions for the frames' payloads
 }
 
-// result is one input's outcome, sent as soon as it is known.
+// report is what a worker sends after its hello: results, or a request for
+// the inputs of a chunk whose frame could not hold them.
+type report[R any] struct {
+	Results []result[R]
+	Need    bool // send inputs [Lo, Hi) on the worker's own pipe
+	Lo, Hi  int
+}
+
+// result is one input's outcome.
 type result[R any] struct {
 	Input      int
 	Value      R
@@ -68,49 +83,117 @@ type result[R any] struct {
 	Start, End int64 // Unix nanoseconds: the two processes share the wall clock
 }
 
-// serve runs t for the parent until the request pipe closes, then exits.
+// flushEvery is how long a worker may keep results before sending them.
+const flushEvery = time.Millisecond
+
+// serve runs t for the parent until the parent is done with it, then exits.
 func serve[T, R any](t *TaskFunc[T, R]) {
-	in := os.NewFile(requestFD, "kit-requests")
+	own := os.NewFile(requestFD, "kit-requests")
 	out := os.NewFile(resultFD, "kit-results")
 	enc := gob.NewEncoder(out)
 	if err := enc.Encode(hello{PID: os.Getpid(), Task: t.name}); err != nil {
 		fmt.Fprintf(os.Stderr, "kit: worker for task %q has no pipe to its parent (%v); was it started by kit.Processes?\n", t.name, err)
 		os.Exit(3)
 	}
-	// Read requests on their own goroutine, so that the end of the pipe,
-	// which means the parent has finished or died, ends the worker at once,
-	// even in the middle of a long input.
-	requests := make(chan request[T])
+	ownDec := gob.NewDecoder(own)
+	var s setup
+	if err := ownDec.Decode(&s); err != nil {
+		os.Exit(0) // the parent is gone, or no longer needs this worker
+	}
+	fail := func(err error) {
+		fmt.Fprintf(os.Stderr, "kit: worker for task %q: %v\n", t.name, err)
+		os.Exit(3)
+	}
+	mem, err := mapShared(slotsFD, s.SlotsSize)
+	if err != nil {
+		fail(err)
+	}
+	slot := (&slots{mem: mem}).at(s.Slot)
+	queue, err := newFrameReader[T](s.Preamble)
+	if err != nil {
+		fail(err)
+	}
+	// A first report with one empty result makes both ends of the result
+	// pipe ready their gob code now, during start-up, not on the first input.
+	if enc.Encode(report[R]{Results: make([]result[R], 1)}) != nil {
+		os.Exit(3)
+	}
+	// The worker's own pipe ends when the parent has finished with this
+	// worker, or died: that ends the worker at once, even in the middle of a
+	// long input. Until then it brings the inputs the frames could not hold.
+	payloads := make(chan []T)
 	go func() {
-		dec := gob.NewDecoder(in)
 		for {
-			var req request[T]
-			if err := dec.Decode(&req); err != nil {
+			var in frameInputs[T]
+			if err := ownDec.Decode(&in); err != nil {
 				os.Exit(0)
 			}
-			requests <- req
+			payloads <- in.Inputs
 		}
 	}()
-	for req := range requests {
-		for k, x := range req.Inputs {
-			i := req.Lo + k
+	// Results wait in pending until the worker is about to wait for work,
+	// or has held them for flushEvery: quick inputs' results travel
+	// together, and a slow input's result leaves as soon as it is known.
+	var (
+		pending []result[R]
+		flushed = time.Now()
+	)
+	send := func(rep report[R]) {
+		rep.Results = pending
+		if err := enc.Encode(rep); err != nil {
+			// A result cannot be encoded (an interface holding an
+			// unregistered type, say): send each alone, that one as a failure.
+			for _, res := range pending {
+				if enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
+					var zero R
+					res.Value, res.Failed = zero, true
+					res.Panic = "kit: the result cannot be sent to the parent process: " + err.Error()
+					if enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
+						os.Exit(3)
+					}
+				}
+			}
+			if rep.Need && enc.Encode(report[R]{Need: true, Lo: rep.Lo, Hi: rep.Hi}) != nil {
+				os.Exit(3)
+			}
+		}
+		pending, flushed = pending[:0], time.Now()
+	}
+	flush := func() {
+		if len(pending) > 0 {
+			send(report[R]{})
+		}
+	}
+	for {
+		lo, hi, inputs, inline, err := queue.next(flush)
+		if errors.Is(err, io.EOF) {
+			flush()
+			os.Exit(0) // the parent has handed out everything and closed the queue
+		} else if err != nil {
+			fail(err)
+		}
+		slot.lo.Store(int64(lo))
+		slot.hi.Store(int64(hi))
+		if !inline {
+			send(report[R]{Need: true, Lo: lo, Hi: hi})
+			inputs = <-payloads
+		}
+		for k, x := range inputs {
+			i := lo + k
 			start := time.Now()
+			slot.since.Store(start.UnixNano())
+			slot.running.Store(int64(i) + 1)
 			v, err := t.call(i, x)
 			res := result[R]{Input: i, Value: v, Start: start.UnixNano(), End: time.Now().UnixNano()}
 			if te, ok := err.(*TaskError); ok {
 				res.Failed, res.Panic, res.Stack = true, fmt.Sprint(te.Panic), te.Stack
 			}
-			if err := enc.Encode(res); err != nil {
-				// The result itself cannot be encoded (an interface holding
-				// an unregistered type, say): report that instead.
-				var zero R
-				res.Value, res.Failed = zero, true
-				res.Panic = "kit: the result cannot be sent to the parent process: " + err.Error()
-				if enc.Encode(res) != nil {
-					os.Exit(3)
-				}
+			pending = append(pending, res)
+			if time.Since(flushed) >= flushEvery {
+				flush()
 			}
 		}
+		slot.running.Store(0)
 	}
 }
 

@@ -1,0 +1,240 @@
+package kit
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/gob"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"sync/atomic"
+	"syscall"
+	"unsafe"
+)
+
+// The queue a Processes pool's workers take their inputs from, as the
+// workers of Python's Pool do: one pipe that every worker reads, filled by
+// the parent ahead of time, so that a worker that finishes a chunk finds
+// the next one waiting instead of asking the parent for it.
+//
+// Several processes may read one pipe safely only in whole frames of
+// frameSize bytes: the kernel writes a frame of at most PIPE_BUF bytes in
+// one piece, and a read of exactly frameSize bytes then takes one whole
+// frame. A frame says which chunk [lo, hi) it is and usually carries its
+// inputs; when they do not fit, the worker that took it asks the parent for
+// them on its own pipe.
+//
+// A worker keeps, in a slot of memory shared with the parent, the chunk it
+// took and the input it is running. When a worker dies the parent reads its
+// slot to learn which input killed it and which inputs to hand out again,
+// without a message per input.
+
+// frameHeader is the start of every frame: magic, payload length, lo, hi.
+const frameHeader = 4 + 4 + 8 + 8
+
+var frameMagic = [4]byte{'k', 'i', 't', 'Q'}
+
+// notInline is the payload length of a frame whose inputs are not in it.
+const notInline = ^uint32(0)
+
+// frameInputs is what a frame's payload and a worker's own pipe carry.
+type frameInputs[T any] struct{ Inputs []T }
+
+// frameWriter encodes chunks of inputs into frames. All the frames of a run
+// are encoded by one gob encoder, so that their payloads carry values only:
+// the type descriptions gob sends first are in the preamble, which every
+// worker reads once, on its own pipe, before any frame.
+type frameWriter[T any] struct {
+	buf      bytes.Buffer
+	enc      *gob.Encoder
+	preamble []byte
+	inline   bool // payloads may travel in frames
+	frame    [frameSize]byte
+}
+
+func newFrameWriter[T any]() (*frameWriter[T], error) {
+	w := &frameWriter[T]{}
+	w.enc = gob.NewEncoder(&w.buf)
+	if err := w.enc.Encode(frameInputs[T]{}); err != nil {
+		return nil, fmt.Errorf("kit: cannot encode the inputs: %w", err)
+	}
+	w.preamble = bytes.Clone(w.buf.Bytes())
+	// A value of interface type brings its own type description the first
+	// time gob meets its dynamic type, and a worker that did not see that
+	// frame could not decode the next one: such inputs go on workers' own
+	// pipes, each with its own encoder.
+	w.inline = findInside(reflect.TypeFor[T](), func(t reflect.Type) bool { return t.Kind() == reflect.Interface }) == nil
+	return w, nil
+}
+
+// encode returns the frame for inputs [lo, hi), valid until the next call.
+func (w *frameWriter[T]) encode(lo, hi int, inputs []T) []byte {
+	f := w.frame[:]
+	clear(f)
+	copy(f, frameMagic[:])
+	binary.LittleEndian.PutUint32(f[4:], notInline)
+	binary.LittleEndian.PutUint64(f[8:], uint64(lo))
+	binary.LittleEndian.PutUint64(f[16:], uint64(hi))
+	if !w.inline {
+		return f
+	}
+	w.buf.Reset()
+	if err := w.enc.Encode(frameInputs[T]{Inputs: inputs}); err != nil {
+		return f // the worker asks for them, and its own encoder says what is wrong
+	}
+	if w.buf.Len() <= frameSize-frameHeader {
+		binary.LittleEndian.PutUint32(f[4:], uint32(w.buf.Len()))
+		copy(f[frameHeader:], w.buf.Bytes())
+	}
+	return f
+}
+
+// frameReader is a worker's end of the queue.
+type frameReader[T any] struct {
+	queue       *os.File
+	nonBlocking bool // reads return at once when the queue is empty
+	frame       [frameSize]byte
+	r           bytes.Reader // the payload being decoded
+	dec         *gob.Decoder
+}
+
+func newFrameReader[T any](preamble []byte) (*frameReader[T], error) {
+	q := &frameReader[T]{}
+	q.queue, q.nonBlocking = openQueue()
+	q.r.Reset(preamble)
+	q.dec = gob.NewDecoder(&q.r) // a bytes.Reader is an io.ByteReader: gob reads no further than it needs
+	var zero frameInputs[T]
+	if err := q.dec.Decode(&zero); err != nil {
+		return nil, fmt.Errorf("kit: bad preamble from the parent: %w", err)
+	}
+	return q, nil
+}
+
+// next takes the next frame: chunk [lo, hi) and its inputs, or inline false
+// if they must be asked for. It calls idle before it waits for a frame, and
+// returns io.EOF when the parent is done.
+func (q *frameReader[T]) next(idle func()) (lo, hi int, inputs []T, inline bool, err error) {
+	n, err := q.read(idle)
+	if err != nil {
+		return 0, 0, nil, false, err
+	}
+	f := q.frame[:]
+	if n != frameSize || !bytes.Equal(f[:4], frameMagic[:]) {
+		return 0, 0, nil, false, fmt.Errorf("kit: broken frame of %d bytes on the queue", n)
+	}
+	size := binary.LittleEndian.Uint32(f[4:])
+	lo, hi = int(binary.LittleEndian.Uint64(f[8:])), int(binary.LittleEndian.Uint64(f[16:]))
+	if size == notInline {
+		return lo, hi, nil, false, nil
+	}
+	q.r.Reset(f[frameHeader : frameHeader+int(size)])
+	var in frameInputs[T]
+	if err := q.dec.Decode(&in); err != nil {
+		return 0, 0, nil, false, fmt.Errorf("kit: cannot decode inputs %d to %d: %w", lo, hi, err)
+	}
+	if len(in.Inputs) != hi-lo {
+		return 0, 0, nil, false, fmt.Errorf("kit: frame for inputs %d to %d holds %d", lo, hi, len(in.Inputs))
+	}
+	return lo, hi, in.Inputs, true, nil
+}
+
+// read reads one frame, calling idle once if it has to wait.
+func (q *frameReader[T]) read(idle func()) (int, error) {
+	if !q.nonBlocking {
+		idle()
+		return q.queue.Read(q.frame[:])
+	}
+	rc, err := q.queue.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var (
+		n       int
+		readErr error
+		waited  bool
+	)
+	err = rc.Read(func(fd uintptr) bool {
+		n, readErr = syscall.Read(int(fd), q.frame[:])
+		if readErr == syscall.EAGAIN {
+			if !waited {
+				idle()
+				waited = true
+			}
+			return false // wait until the queue is readable
+		}
+		return true
+	})
+	switch {
+	case err != nil:
+		return 0, err
+	case readErr != nil:
+		return 0, readErr
+	case n == 0:
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// slot is one worker's part of the shared memory.
+type slot struct {
+	lo, hi  atomic.Int64 // the chunk it took last
+	running atomic.Int64 // 1 + the input it is running, or 0 between inputs
+	since   atomic.Int64 // when that input started, in Unix nanoseconds
+}
+
+const slotSize = int(unsafe.Sizeof(slot{}))
+
+// slots is the shared memory of a pool: slot w belongs to worker w (and to
+// its replacement, after it died). It lives in a file that is deleted at
+// once, so that nothing is left behind however the parent ends.
+type slots struct {
+	file *os.File
+	mem  []byte
+}
+
+func newSlots(n int) (*slots, error) {
+	f, err := os.CreateTemp("", "kit-slots-")
+	if err != nil {
+		return nil, fmt.Errorf("kit: cannot make the workers' shared memory: %w", err)
+	}
+	os.Remove(f.Name())
+	size := max(n*slotSize, os.Getpagesize())
+	if err := f.Truncate(int64(size)); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("kit: cannot make the workers' shared memory: %w", err)
+	}
+	mem, err := mapShared(int(f.Fd()), size)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &slots{file: f, mem: mem}, nil
+}
+
+// mapShared maps size bytes of the file fd, shared between processes.
+func mapShared(fd, size int) ([]byte, error) {
+	mem, err := syscall.Mmap(fd, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
+	if err != nil {
+		return nil, fmt.Errorf("kit: cannot map the workers' shared memory: %w", err)
+	}
+	return mem, nil
+}
+
+// at is slot w. The mapping is page-aligned and slotSize a multiple of 8,
+// so the atomics are aligned.
+func (s *slots) at(w int) *slot { return (*slot)(unsafe.Pointer(&s.mem[w*slotSize])) }
+
+func (s *slots) close() {
+	_ = syscall.Munmap(s.mem)
+	s.file.Close()
+}
+
+// reset clears slot w for a new worker.
+func (s *slots) reset(w int) {
+	sl := s.at(w)
+	sl.running.Store(0)
+	sl.since.Store(0)
+	sl.lo.Store(0)
+	sl.hi.Store(0)
+}
