@@ -55,11 +55,12 @@ type child struct {
 }
 
 // startPool starts n workers for task and waits until each has reported
-// ready. preamble is what the workers need to decode the queue's frames;
+// ready. frameSize and preamble are what the workers need to read the
+// queue's frames;
 // warmup reads a worker's first report. When ctx ends, every worker is
 // killed.
 func startPool(ctx context.Context, task string, n int, timeout time.Duration,
-	preamble []byte, warmup func(*gob.Decoder) error) (*procPool, error) {
+	frameSize int, preamble []byte, warmup func(*gob.Decoder) error) (*procPool, error) {
 	p := &procPool{task: task, timeout: timeout, warmup: warmup, live: map[*child]bool{}}
 	var err error
 	if p.slots, err = newSlots(n); err != nil {
@@ -70,7 +71,7 @@ func startPool(ctx context.Context, task string, n int, timeout time.Duration,
 		return nil, fmt.Errorf("kit: cannot make the workers' queue: %w", err)
 	}
 	growQueue(p.queueW)
-	p.setup = setup{SlotsSize: len(p.slots.mem), Preamble: preamble}
+	p.setup = setup{SlotsSize: len(p.slots.mem), FrameSize: frameSize, Preamble: preamble}
 	p.stopKill = context.AfterFunc(ctx, p.killAll)
 	p.first = make([]*child, n)
 	errs := make([]error, n)
@@ -298,14 +299,24 @@ func runProcesses[T, R any](j *job[T, R], p *procPool, frames *frameWriter[T]) {
 }
 
 // feed writes the chunks to the queue in input order, and the chunks of
-// dead workers again, until the run stops.
+// dead workers again, until the run stops. It writes the first frame alone,
+// so that a worker starts at once, then ever more frames at a time.
 func (r *procRun[T, R]) feed() {
+	var frames []byte
+	batch := 1
 	for {
-		lo, hi, ok := r.nextAgain()
-		if !ok {
-			lo, hi, ok = r.j.take()
+		frames = frames[:0]
+		for n := 0; n < batch; n++ {
+			lo, hi, ok := r.nextAgain()
+			if !ok {
+				lo, hi, ok = r.j.take()
+			}
+			if !ok {
+				break
+			}
+			frames = r.frames.encode(frames, lo, hi, r.j.inputs[lo:hi])
 		}
-		if !ok {
+		if len(frames) == 0 {
 			r.waiting.Store(true)
 			select {
 			case <-r.wake:
@@ -315,9 +326,10 @@ func (r *procRun[T, R]) feed() {
 				return
 			}
 		}
-		if _, err := r.p.queueW.Write(r.frames.encode(lo, hi, r.j.inputs[lo:hi])); err != nil {
+		if _, err := r.p.queueW.Write(frames); err != nil {
 			return // the pool is closing
 		}
+		batch = min(batch*2, framesPerWrite)
 	}
 }
 
@@ -406,6 +418,9 @@ func (r *procRun[T, R]) read(w int, c *child) error {
 // after a worker died) keeps its first outcome.
 func (r *procRun[T, R]) accept(w int, c *child, results []result[R]) error {
 	j := r.j
+	if j.ctx.Err() != nil {
+		return nil // the run has stopped (WithFailFast): what ran since does not count
+	}
 	spans := make([]Span, 0, len(results))
 	var b batch[R]
 	send := func() {

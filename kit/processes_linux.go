@@ -14,9 +14,15 @@ func configureWorkerCmd(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 
-// frameSize is the size of a frame on a pool's queue (PIPE_BUF on Linux): a write
-// of at most PIPE_BUF bytes reaches a pipe in one piece.
-const frameSize = 4096
+// maxFrameSize is the largest frame on a pool's queue: PIPE_BUF, the most a
+// pipe takes in one piece.
+const maxFrameSize = 4096
+
+// framesPerWrite is how many frames the parent may write at once. Linux
+// fills a pipe a page (4096 bytes) at a time under the pipe's lock, so a
+// frame whose size divides a page is never seen in part, however many are
+// written together.
+const framesPerWrite = 1024
 
 // openQueue is a worker's end of its pool's queue. Opened again through
 // /proc it is a file of the worker's own, which can be non-blocking without
@@ -30,12 +36,12 @@ func openQueue() (f *os.File, nonBlocking bool) {
 	return f, true
 }
 
-// growQueue lets the queue hold 256 frames instead of 16 (a pipe's 64 KB),
-// so that the parent seldom waits for room. It may fail: then it is 16.
+// growQueue lets the queue hold 1 MB instead of a pipe's 64 KB, so that the
+// parent seldom waits for room. It may fail: the queue then stays at 64 KB.
 func growQueue(w *os.File) {
 	if rc, err := w.SyscallConn(); err == nil {
 		_ = rc.Control(func(fd uintptr) {
-			_, _, _ = syscall.Syscall(syscall.SYS_FCNTL, fd, syscall.F_SETPIPE_SZ, 256*frameSize)
+			_, _, _ = syscall.Syscall(syscall.SYS_FCNTL, fd, syscall.F_SETPIPE_SZ, 1<<20)
 		})
 	}
 }

@@ -11,9 +11,13 @@ import (
 // its request pipe reaches its end, which happens when the parent dies.
 func configureWorkerCmd(*exec.Cmd) {}
 
-// frameSize is the size of a frame on a pool's queue (POSIX's smallest PIPE_BUF): a write
-// of at most PIPE_BUF bytes reaches a pipe in one piece.
-const frameSize = 512
+// maxFrameSize is the largest frame on a pool's queue: POSIX's smallest
+// PIPE_BUF, the most a pipe surely takes in one piece.
+const maxFrameSize = 512
+
+// framesPerWrite is how many frames the parent may write at once: one, as
+// only a write of at most PIPE_BUF bytes surely arrives whole.
+const framesPerWrite = 1
 
 // openQueue is a worker's end of its pool's queue, shared with the other
 // workers: reads from it wait.

@@ -18,12 +18,13 @@ import (
 // the parent ahead of time, so that a worker that finishes a chunk finds
 // the next one waiting instead of asking the parent for it.
 //
-// Several processes may read one pipe safely only in whole frames of
-// frameSize bytes: the kernel writes a frame of at most PIPE_BUF bytes in
-// one piece, and a read of exactly frameSize bytes then takes one whole
-// frame. A frame says which chunk [lo, hi) it is and usually carries its
-// inputs; when they do not fit, the worker that took it asks the parent for
-// them on its own pipe.
+// Several processes may read one pipe safely only in whole frames: every
+// frame of a run has the same size, a power of two no larger than PIPE_BUF,
+// which the kernel never splits, and each read asks for exactly one frame.
+// The size is chosen per run to fit the first chunk's inputs, so that small
+// inputs are not padded to 4 KB. A frame says which chunk [lo, hi) it is
+// and usually carries its inputs; when they do not fit, the worker that
+// took it asks the parent for them on its own pipe.
 //
 // A worker keeps, in a slot of memory shared with the parent, the chunk it
 // took and the input it is running. When a worker dies the parent reads its
@@ -32,6 +33,9 @@ import (
 
 // frameHeader is the start of every frame: magic, payload length, lo, hi.
 const frameHeader = 4 + 4 + 8 + 8
+
+// minFrameSize is the smallest frame: a header and a small input.
+const minFrameSize = 64
 
 var frameMagic = [4]byte{'k', 'i', 't', 'Q'}
 
@@ -50,11 +54,12 @@ type frameWriter[T any] struct {
 	enc      *gob.Encoder
 	preamble []byte
 	inline   bool // payloads may travel in frames
-	frame    [frameSize]byte
+	size     int  // of every frame
 }
 
-func newFrameWriter[T any]() (*frameWriter[T], error) {
-	w := &frameWriter[T]{}
+// newFrameWriter makes the frames for a run of chunks of inputs.
+func newFrameWriter[T any](inputs []T, chunk int) (*frameWriter[T], error) {
+	w := &frameWriter[T]{size: minFrameSize}
 	w.enc = gob.NewEncoder(&w.buf)
 	if err := w.enc.Encode(frameInputs[T]{}); err != nil {
 		return nil, fmt.Errorf("kit: cannot encode the inputs: %w", err)
@@ -65,42 +70,55 @@ func newFrameWriter[T any]() (*frameWriter[T], error) {
 	// frame could not decode the next one: such inputs go on workers' own
 	// pipes, each with its own encoder.
 	w.inline = findInside(reflect.TypeFor[T](), func(t reflect.Type) bool { return t.Kind() == reflect.Interface }) == nil
+	if w.inline && len(inputs) > 0 {
+		// Room for the first chunk and half as much again.
+		w.buf.Reset()
+		if w.enc.Encode(frameInputs[T]{Inputs: inputs[:min(chunk, len(inputs))]}) == nil {
+			for w.size < frameHeader+w.buf.Len()*3/2 && w.size < maxFrameSize {
+				w.size *= 2
+			}
+		}
+	}
 	return w, nil
 }
 
-// encode returns the frame for inputs [lo, hi), valid until the next call.
-func (w *frameWriter[T]) encode(lo, hi int, inputs []T) []byte {
-	f := w.frame[:]
-	clear(f)
+// encode appends the frame for inputs [lo, hi) to frames.
+func (w *frameWriter[T]) encode(frames []byte, lo, hi int, inputs []T) []byte {
+	at := len(frames)
+	frames = append(frames, make([]byte, w.size)...)
+	f := frames[at:]
 	copy(f, frameMagic[:])
 	binary.LittleEndian.PutUint32(f[4:], notInline)
 	binary.LittleEndian.PutUint64(f[8:], uint64(lo))
 	binary.LittleEndian.PutUint64(f[16:], uint64(hi))
 	if !w.inline {
-		return f
+		return frames
 	}
 	w.buf.Reset()
 	if err := w.enc.Encode(frameInputs[T]{Inputs: inputs}); err != nil {
-		return f // the worker asks for them, and its own encoder says what is wrong
+		return frames // the worker asks for them, and its own encoder says what is wrong
 	}
-	if w.buf.Len() <= frameSize-frameHeader {
+	if w.buf.Len() <= w.size-frameHeader {
 		binary.LittleEndian.PutUint32(f[4:], uint32(w.buf.Len()))
 		copy(f[frameHeader:], w.buf.Bytes())
 	}
-	return f
+	return frames
 }
 
 // frameReader is a worker's end of the queue.
 type frameReader[T any] struct {
 	queue       *os.File
-	nonBlocking bool // reads return at once when the queue is empty
-	frame       [frameSize]byte
+	nonBlocking bool         // reads return at once when the queue is empty
+	frame       []byte       // one frame
 	r           bytes.Reader // the payload being decoded
 	dec         *gob.Decoder
 }
 
-func newFrameReader[T any](preamble []byte) (*frameReader[T], error) {
-	q := &frameReader[T]{}
+func newFrameReader[T any](size int, preamble []byte) (*frameReader[T], error) {
+	if size < frameHeader || size > maxFrameSize {
+		return nil, fmt.Errorf("kit: frames of %d bytes", size)
+	}
+	q := &frameReader[T]{frame: make([]byte, size)}
 	q.queue, q.nonBlocking = openQueue()
 	q.r.Reset(preamble)
 	q.dec = gob.NewDecoder(&q.r) // a bytes.Reader is an io.ByteReader: gob reads no further than it needs
@@ -119,14 +137,17 @@ func (q *frameReader[T]) next(idle func()) (lo, hi int, inputs []T, inline bool,
 	if err != nil {
 		return 0, 0, nil, false, err
 	}
-	f := q.frame[:]
-	if n != frameSize || !bytes.Equal(f[:4], frameMagic[:]) {
+	f := q.frame
+	if n != len(f) || !bytes.Equal(f[:4], frameMagic[:]) {
 		return 0, 0, nil, false, fmt.Errorf("kit: broken frame of %d bytes on the queue", n)
 	}
 	size := binary.LittleEndian.Uint32(f[4:])
 	lo, hi = int(binary.LittleEndian.Uint64(f[8:])), int(binary.LittleEndian.Uint64(f[16:]))
 	if size == notInline {
 		return lo, hi, nil, false, nil
+	}
+	if int(size) > len(f)-frameHeader {
+		return 0, 0, nil, false, fmt.Errorf("kit: frame with a payload of %d bytes", size)
 	}
 	q.r.Reset(f[frameHeader : frameHeader+int(size)])
 	var in frameInputs[T]
@@ -143,7 +164,7 @@ func (q *frameReader[T]) next(idle func()) (lo, hi int, inputs []T, inline bool,
 func (q *frameReader[T]) read(idle func()) (int, error) {
 	if !q.nonBlocking {
 		idle()
-		return q.queue.Read(q.frame[:])
+		return q.queue.Read(q.frame)
 	}
 	rc, err := q.queue.SyscallConn()
 	if err != nil {
@@ -155,7 +176,7 @@ func (q *frameReader[T]) read(idle func()) (int, error) {
 		waited  bool
 	)
 	err = rc.Read(func(fd uintptr) bool {
-		n, readErr = syscall.Read(int(fd), q.frame[:])
+		n, readErr = syscall.Read(int(fd), q.frame)
 		if readErr == syscall.EAGAIN {
 			if !waited {
 				idle()

@@ -204,9 +204,9 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	)
 	if ex.kind == processesKind {
 		var err error
-		frames, err = newFrameWriter[T]()
+		frames, err = newFrameWriter(inputs, j.chunk)
 		if err == nil {
-			pool, err = startPool(ctx, t.name, workers, ex.timeout(), frames.preamble, readWarmup[R])
+			pool, err = startPool(ctx, t.name, workers, ex.timeout(), frames.size, frames.preamble, readWarmup[R])
 		}
 		r.Startup = time.Since(clock.wall)
 		if err != nil {

@@ -62,6 +62,7 @@ type hello struct {
 type setup struct {
 	Slot      int    // the worker's slot in the shared memory
 	SlotsSize int    // the size of the shared memory
+	FrameSize int    // the size of every frame on the queue
 	Preamble  []byte // gob's type descriptions for the frames' payloads
 }
 
@@ -109,7 +110,7 @@ func serve[T, R any](t *TaskFunc[T, R]) {
 		fail(err)
 	}
 	slot := (&slots{mem: mem}).at(s.Slot)
-	queue, err := newFrameReader[T](s.Preamble)
+	queue, err := newFrameReader[T](s.FrameSize, s.Preamble)
 	if err != nil {
 		fail(err)
 	}
@@ -189,8 +190,8 @@ func serve[T, R any](t *TaskFunc[T, R]) {
 				res.Failed, res.Panic, res.Stack = true, fmt.Sprint(te.Panic), te.Stack
 			}
 			pending = append(pending, res)
-			if time.Since(flushed) >= flushEvery {
-				flush()
+			if res.Failed || time.Since(flushed) >= flushEvery {
+				flush() // a failure at once: the parent may be failing fast
 			}
 		}
 		slot.running.Store(0)
