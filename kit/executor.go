@@ -52,9 +52,10 @@ func GIL(n int) Executor { return Executor{kind: gilKind, workers: n} }
 
 // Processes runs the inputs in a pool of n child processes, like Python's
 // multiprocessing.Pool: each child is a copy of this program, so it shares no
-// memory with the parent; inputs and results travel through pipes (encoded
-// with encoding/gob). The task must be declared at package level, see [Task].
-// n <= 0 means one process per logical CPU.
+// memory with the parent. As in Python, the parent puts the chunks of inputs
+// in one queue (a pipe) that every child reads, and results come back on
+// pipes, all encoded with encoding/gob. The task must be declared at package
+// level, see [Task]. n <= 0 means one process per logical CPU.
 func Processes(n int) Executor { return Executor{kind: processesKind, workers: n} }
 
 // WithChunk returns a copy of e that hands inputs to workers size at a time.

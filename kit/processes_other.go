@@ -8,7 +8,8 @@ import (
 )
 
 // configureWorkerCmd has nothing to set outside Linux: a worker exits when
-// its request pipe reaches its end, which happens when the parent dies.
+// its own pipe or the queue reaches its end, which happens when the parent
+// dies.
 func configureWorkerCmd(*exec.Cmd) {}
 
 // maxFrameSize is the largest frame on a pool's queue: POSIX's smallest

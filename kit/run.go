@@ -30,7 +30,8 @@ type Run[R any] struct {
 	// before the first input was handed out (Processes only).
 	Startup time.Duration
 	// Trace records which worker ran which input, from when to when; it
-	// starts when the first input is handed out, after Startup.
+	// starts when the first input is handed out, after Startup, and stops
+	// when the last result is in, before the workers are shut down.
 	Trace *Trace
 }
 
