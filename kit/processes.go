@@ -398,17 +398,21 @@ func (r *procRun[T, R]) read(w int, c *child) error {
 		if err := c.dec.Decode(&rep); err != nil {
 			return err
 		}
+		if err := r.accept(w, c, rep.Results); err != nil {
+			return err
+		}
 		if rep.Need {
 			if rep.Lo < 0 || rep.Lo >= rep.Hi || rep.Hi > len(r.j.inputs) {
 				return fmt.Errorf("kit: worker asked for inputs %d to %d", rep.Lo, rep.Hi)
 			}
 			if err := c.ownEnc.Encode(frameInputs[T]{Inputs: r.j.inputs[rep.Lo:rep.Hi]}); err != nil {
-				return fmt.Errorf("kit: cannot send inputs %d to %d to the worker: %w", rep.Lo, rep.Hi, err)
+				// An interface holding a type gob does not know: those inputs
+				// fail, and an empty answer tells the worker to go on.
+				r.notSent(w, rep.Lo, rep.Hi, err)
+				if err := c.ownEnc.Encode(frameInputs[T]{}); err != nil {
+					return err
+				}
 			}
-			continue
-		}
-		if err := r.accept(w, c, rep.Results); err != nil {
-			return err
 		}
 	}
 }
@@ -487,6 +491,23 @@ func (r *procRun[T, R]) lost(w int, c *child) {
 		}
 	}
 	r.handOutAgain(lo, hi)
+}
+
+// notSent fails inputs [lo, hi), which could not be sent to a worker.
+func (r *procRun[T, R]) notSent(w, lo, hi int, err error) {
+	var zero R
+	for i := lo; i < hi; i++ {
+		if r.reported[i].CompareAndSwap(false, true) {
+			r.done.Add(1)
+			b := batch[R]{lo: i}
+			b.add(zero, &TaskError{Task: r.j.task.name, Input: i, Arg: label(r.j.inputs[i]), Worker: w,
+				Exit: "its input cannot be sent to a worker process: " + err.Error()})
+			r.j.batches <- b
+		}
+	}
+	if r.j.ex.failFast {
+		r.j.stop()
+	}
 }
 
 // gaveUp is called when slot w could not start a new worker. If no other

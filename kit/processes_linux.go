@@ -28,10 +28,10 @@ const framesPerWrite = 1024
 // /proc it is a file of the worker's own, which can be non-blocking without
 // changing the other workers' reads: a worker then learns that the queue is
 // empty, and sends the results it holds, before it waits.
-func openQueue() (f *os.File, nonBlocking bool) {
-	f, err := os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", queueFD), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+func openQueue(fd int) (f *os.File, nonBlocking bool) {
+	f, err := os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", fd), os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return os.NewFile(queueFD, "kit-queue"), false
+		return os.NewFile(uintptr(fd), "kit-queue"), false
 	}
 	return f, true
 }

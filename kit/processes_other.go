@@ -22,8 +22,8 @@ const framesPerWrite = 1
 
 // openQueue is a worker's end of its pool's queue, shared with the other
 // workers: reads from it wait.
-func openQueue() (f *os.File, nonBlocking bool) {
-	return os.NewFile(queueFD, "kit-queue"), false
+func openQueue(fd int) (f *os.File, nonBlocking bool) {
+	return os.NewFile(uintptr(fd), "kit-queue"), false
 }
 
 // growQueue leaves the queue at the system's size.

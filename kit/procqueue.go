@@ -114,12 +114,14 @@ type frameReader[T any] struct {
 	dec         *gob.Decoder
 }
 
-func newFrameReader[T any](size int, preamble []byte) (*frameReader[T], error) {
+// newFrameReader reads frames of size bytes from the queue at file
+// descriptor fd (see openQueue).
+func newFrameReader[T any](fd, size int, preamble []byte) (*frameReader[T], error) {
 	if size < frameHeader || size > maxFrameSize {
 		return nil, fmt.Errorf("kit: frames of %d bytes", size)
 	}
 	q := &frameReader[T]{frame: make([]byte, size)}
-	q.queue, q.nonBlocking = openQueue()
+	q.queue, q.nonBlocking = openQueue(fd)
 	q.r.Reset(preamble)
 	q.dec = gob.NewDecoder(&q.r) // a bytes.Reader is an io.ByteReader: gob reads no further than it needs
 	var zero frameInputs[T]

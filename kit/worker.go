@@ -110,7 +110,7 @@ func serve[T, R any](t *TaskFunc[T, R]) {
 		fail(err)
 	}
 	slot := (&slots{mem: mem}).at(s.Slot)
-	queue, err := newFrameReader[T](s.FrameSize, s.Preamble)
+	queue, err := newFrameReader[T](queueFD, s.FrameSize, s.Preamble)
 	if err != nil {
 		fail(err)
 	}
@@ -177,7 +177,9 @@ func serve[T, R any](t *TaskFunc[T, R]) {
 		slot.hi.Store(int64(hi))
 		if !inline {
 			send(report[R]{Need: true, Lo: lo, Hi: hi})
-			inputs = <-payloads
+			if inputs = <-payloads; len(inputs) != hi-lo {
+				inputs = nil // the parent could not send them, and failed them
+			}
 		}
 		for k, x := range inputs {
 			i := lo + k
