@@ -27,6 +27,12 @@ var (
 		}
 		return x
 	})
+	// slowPanicTask is panicTask taking a millisecond per input, so that a
+	// run stopped by the panic surely has inputs left.
+	slowPanicTask = Task("test-slow-panic", func(x int) int {
+		time.Sleep(time.Millisecond)
+		return panicTask.f(x)
+	})
 	// dieTask dies in the way its input says, on inputs 1 to 3.
 	dieTask = Task("test-die", func(x int) int {
 		switch x {
@@ -200,7 +206,7 @@ func TestPanicFailsOnlyItsInput(t *testing.T) {
 
 func TestFailFastStops(t *testing.T) {
 	for _, ex := range allExecutors() {
-		r := Map(ex.WithFailFast().WithChunk(1), panicTask, inputs(200))
+		r := Map(ex.WithFailFast().WithChunk(1), slowPanicTask, inputs(200))
 		var te *TaskError
 		if !errors.As(r.Err, &te) || te.Input != 3 {
 			t.Fatalf("%v: Err = %v", ex, r.Err)

@@ -157,17 +157,19 @@ func (j *job[T, R]) runGoroutine(w int) {
 				te.Worker = w
 			}
 			b.add(v, err)
-			if err != nil && j.ex.failFast {
-				j.stop()
-			}
-			if j.ctx.Err() != nil {
+			if (err != nil && j.ex.failFast) || j.ctx.Err() != nil {
 				break
 			}
 		}
 		if j.ctx.Err() == nil {
 			j.trace.addSpans(spans)
 		}
+		// The failure goes to the collector before the run stops, so that
+		// the collector, stopping, still finds it.
 		j.batches <- b
+		if b.errs != nil && j.ex.failFast {
+			j.stop()
+		}
 	}
 }
 
