@@ -232,6 +232,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 
 	j.trace = NewTrace(r.Executor, workers)
 	j.trace.label = func(i int) string { return label(inputs[i]) }
+	j.trace.spans = make([]Span, 0, len(inputs)) // one per input: no copying as they come
 	r.Trace = j.trace
 	var wg sync.WaitGroup
 	if pool != nil {
