@@ -30,7 +30,6 @@ type procPool struct {
 	queueW   *os.File // our end of the queue
 	slots    *slots
 	first    []*child // the children started up front, one per worker
-	warmup   func(*gob.Decoder) error
 	stopKill func() bool
 
 	mu     sync.Mutex
@@ -56,12 +55,10 @@ type child struct {
 
 // startPool starts n workers for task and waits until each has reported
 // ready. frameSize and preamble are what the workers need to read the
-// queue's frames;
-// warmup reads a worker's first report. When ctx ends, every worker is
-// killed.
+// queue's frames. When ctx ends, every worker is killed.
 func startPool(ctx context.Context, task string, n int, timeout time.Duration,
-	frameSize int, preamble []byte, warmup func(*gob.Decoder) error) (*procPool, error) {
-	p := &procPool{task: task, timeout: timeout, warmup: warmup, live: map[*child]bool{}}
+	frameSize int, preamble []byte) (*procPool, error) {
+	p := &procPool{task: task, timeout: timeout, live: map[*child]bool{}}
 	var err error
 	if p.slots, err = newSlots(n); err != nil {
 		return nil, err
@@ -155,9 +152,6 @@ func (p *procPool) start(w int) (*child, error) {
 		if err == nil && h.Task != p.task {
 			err = fmt.Errorf("it serves task %q", h.Task)
 		}
-		if err == nil {
-			err = p.warmup(c.dec)
-		}
 		ready <- err
 	}()
 	timer := time.NewTimer(p.timeout)
@@ -250,13 +244,6 @@ func (c *child) stderrNote() string {
 		return "\n\tits stderr ended with:\n\t\t" + strings.ReplaceAll(tail, "\n", "\n\t\t")
 	}
 	return ""
-}
-
-// readWarmup reads a worker's first report, which readies our gob decoder
-// for its results (see serve).
-func readWarmup[R any](dec *gob.Decoder) error {
-	var rep report[R]
-	return dec.Decode(&rep)
 }
 
 // procRun is one Map on a pool: it fills the queue and reads each worker's
@@ -397,6 +384,9 @@ func (r *procRun[T, R]) read(w int, c *child) error {
 		var rep report[R] // fresh each time: gob leaves zero fields untouched
 		if err := c.dec.Decode(&rep); err != nil {
 			return err
+		}
+		if rep.Warmup {
+			continue
 		}
 		if err := r.accept(w, c, rep.Results); err != nil {
 			return err

@@ -209,7 +209,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 		var err error
 		frames, err = newFrameWriter(inputs, j.chunk)
 		if err == nil {
-			pool, err = startPool(ctx, t.name, workers, ex.timeout(), frames.size, frames.preamble, readWarmup[R])
+			pool, err = startPool(ctx, t.name, workers, ex.timeout(), frames.size, frames.preamble)
 		}
 		r.Startup = time.Since(clock.wall)
 		if err != nil {

@@ -72,6 +72,7 @@ type report[R any] struct {
 	Results []result[R]
 	Need    bool // send inputs [Lo, Hi) on the worker's own pipe
 	Lo, Hi  int
+	Warmup  bool // only to ready gob's code: ignore it
 }
 
 // result is one input's outcome.
@@ -114,9 +115,10 @@ func serve[T, R any](t *TaskFunc[T, R]) {
 	if err != nil {
 		fail(err)
 	}
-	// A first report with one empty result makes both ends of the result
-	// pipe ready their gob code now, during start-up, not on the first input.
-	if enc.Encode(report[R]{Results: make([]result[R], 1)}) != nil {
+	// A first report with one empty result readies the gob code at both
+	// ends of the result pipe before the first input, while the parent
+	// waits for the other workers.
+	if enc.Encode(report[R]{Warmup: true, Results: make([]result[R], 1)}) != nil {
 		os.Exit(3)
 	}
 	// The worker's own pipe ends when the parent has finished with this
