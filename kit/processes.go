@@ -466,37 +466,18 @@ func (r *procRun[T, R]) lost(w int, c *child) {
 	if lo < 0 || hi > len(r.j.inputs) || lo > hi {
 		return
 	}
-	if i := running - 1; i >= lo && i < hi && r.reported[i].CompareAndSwap(false, true) {
-		r.done.Add(1)
-		start := r.j.trace.at(sl.since.Load())
+	if i := running - 1; i >= lo && i < hi && r.fail(i, &TaskError{Worker: w, PID: c.pid,
+		Exit: c.exit, Stderr: c.stderr.String()}) {
 		r.j.trace.Add(Span{Worker: w, PID: c.pid, Input: i,
-			Start: start, End: r.j.trace.Since(), Err: true})
-		b := batch[R]{lo: i}
-		var zero R
-		b.add(zero, &TaskError{Task: r.j.task.name, Input: i, Arg: label(r.j.inputs[i]), Worker: w, PID: c.pid,
-			Exit: c.exit, Stderr: c.stderr.String()})
-		r.j.batches <- b
-		if r.j.ex.failFast {
-			r.j.stop()
-		}
+			Start: r.j.trace.at(sl.since.Load()), End: r.j.trace.Since(), Err: true})
 	}
 	r.handOutAgain(lo, hi)
 }
 
 // notSent fails inputs [lo, hi), which could not be sent to a worker.
 func (r *procRun[T, R]) notSent(w, lo, hi int, err error) {
-	var zero R
 	for i := lo; i < hi; i++ {
-		if r.reported[i].CompareAndSwap(false, true) {
-			r.done.Add(1)
-			b := batch[R]{lo: i}
-			b.add(zero, &TaskError{Task: r.j.task.name, Input: i, Arg: label(r.j.inputs[i]), Worker: w,
-				Exit: "its input cannot be sent to a worker process: " + err.Error()})
-			r.j.batches <- b
-		}
-	}
-	if r.j.ex.failFast {
-		r.j.stop()
+		r.fail(i, &TaskError{Worker: w, Exit: "its input cannot be sent to a worker process: " + err.Error()})
 	}
 }
 
@@ -509,15 +490,27 @@ func (r *procRun[T, R]) gaveUp(w int, err error) {
 	if left > 0 {
 		return
 	}
-	var zero R
 	for i := range r.j.inputs {
-		if r.reported[i].CompareAndSwap(false, true) {
-			r.done.Add(1)
-			b := batch[R]{lo: i}
-			b.add(zero, &TaskError{Task: r.j.task.name, Input: i, Arg: label(r.j.inputs[i]), Worker: w, Exit: err.Error()})
-			r.j.batches <- b
-		}
+		r.fail(i, &TaskError{Worker: w, Exit: err.Error()})
 	}
+}
+
+// fail makes te, completed with the task and the input, the outcome of
+// input i, unless it has one already, and reports whether it did.
+func (r *procRun[T, R]) fail(i int, te *TaskError) bool {
+	if !r.reported[i].CompareAndSwap(false, true) {
+		return false
+	}
+	r.done.Add(1)
+	te.Task, te.Input, te.Arg = r.j.task.name, i, label(r.j.inputs[i])
+	b := batch[R]{lo: i}
+	var zero R
+	b.add(zero, te)
+	r.j.batches <- b // before stopping, so that the collector finds it
+	if r.j.ex.failFast {
+		r.j.stop()
+	}
+	return true
 }
 
 // watch hands out again the inputs of a chunk lost with a worker that died
