@@ -107,11 +107,11 @@ func (w *frameWriter[T]) encode(frames []byte, lo, hi int, inputs []T) []byte {
 
 // frameReader is a worker's end of the queue.
 type frameReader[T any] struct {
-	queue       *os.File
-	nonBlocking bool         // reads return at once when the queue is empty
-	frame       []byte       // one frame
-	r           bytes.Reader // the payload being decoded
-	dec         *gob.Decoder
+	queue *os.File
+	conn  syscall.RawConn // set if reads return at once when the queue is empty
+	frame []byte          // one frame
+	r     bytes.Reader    // the payload being decoded
+	dec   *gob.Decoder
 }
 
 // newFrameReader reads frames of size bytes from the queue at file
@@ -121,7 +121,14 @@ func newFrameReader[T any](fd, size int, preamble []byte) (*frameReader[T], erro
 		return nil, fmt.Errorf("kit: frames of %d bytes", size)
 	}
 	q := &frameReader[T]{frame: make([]byte, size)}
-	q.queue, q.nonBlocking = openQueue(fd)
+	queue, nonBlocking := openQueue(fd)
+	q.queue = queue
+	if nonBlocking {
+		var err error
+		if q.conn, err = queue.SyscallConn(); err != nil {
+			return nil, fmt.Errorf("kit: cannot read the queue: %w", err)
+		}
+	}
 	q.r.Reset(preamble)
 	q.dec = gob.NewDecoder(&q.r) // a bytes.Reader is an io.ByteReader: gob reads no further than it needs
 	var zero frameInputs[T]
@@ -164,20 +171,16 @@ func (q *frameReader[T]) next(idle func()) (lo, hi int, inputs []T, inline bool,
 
 // read reads one frame, calling idle once if it has to wait.
 func (q *frameReader[T]) read(idle func()) (int, error) {
-	if !q.nonBlocking {
+	if q.conn == nil {
 		idle()
 		return q.queue.Read(q.frame)
-	}
-	rc, err := q.queue.SyscallConn()
-	if err != nil {
-		return 0, err
 	}
 	var (
 		n       int
 		readErr error
 		waited  bool
 	)
-	err = rc.Read(func(fd uintptr) bool {
+	err := q.conn.Read(func(fd uintptr) bool {
 		n, readErr = syscall.Read(int(fd), q.frame)
 		if readErr == syscall.EAGAIN {
 			if !waited {
