@@ -224,25 +224,6 @@ func TestTimeItBadInput(t *testing.T) {
 	}
 }
 
-func TestTimeItPanicPropagates(t *testing.T) {
-	for _, opts := range [][]TimeItOption{nil, {Loops(3)}} {
-		var value any
-		var stack string
-		out := captureTimingStdout(t, func() {
-			value, stack = recoverTimingPanic(func() { TimeIt(panickingTimedFunc, opts...) })
-		})
-		if p, ok := value.(*timingPanicValue); !ok || p.n != 42 {
-			t.Errorf("recovered %#v, want the original *timingPanicValue", value)
-		}
-		if !strings.Contains(stack, "panickingTimedFunc") {
-			t.Errorf("the panic's stack lost the panicking function:\n%s", stack)
-		}
-		if out != "" {
-			t.Errorf("TimeIt printed %q for a panicking function", out)
-		}
-	}
-}
-
 // timingSink keeps the compiler from dropping timingFixedWork's loop.
 var timingSink int
 

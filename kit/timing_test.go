@@ -216,19 +216,25 @@ func recoverTimingPanic(f func()) (value any, stack string) {
 }
 
 func TestTimePanicPropagates(t *testing.T) {
-	var value any
-	var stack string
-	out := captureTimingStdout(t, func() {
-		value, stack = recoverTimingPanic(func() { Time(panickingTimedFunc) })
-	})
-	if p, ok := value.(*timingPanicValue); !ok || p.n != 42 {
-		t.Errorf("recovered %#v, want the original *timingPanicValue", value)
-	}
-	// Had Time recovered and panicked again, the frame would be gone.
-	if !strings.Contains(stack, "panickingTimedFunc") {
-		t.Errorf("the panic's stack lost the panicking function:\n%s", stack)
-	}
-	if out != "" {
-		t.Errorf("Time printed %q for a panicking function", out)
+	for name, call := range map[string]func(){
+		"Time":                  func() { Time(panickingTimedFunc) },
+		"TimeIt":                func() { TimeIt(panickingTimedFunc) },
+		"TimeIt(..., Loops(3))": func() { TimeIt(panickingTimedFunc, Loops(3)) },
+	} {
+		var value any
+		var stack string
+		out := captureTimingStdout(t, func() {
+			value, stack = recoverTimingPanic(call)
+		})
+		if p, ok := value.(*timingPanicValue); !ok || p.n != 42 {
+			t.Errorf("%s: recovered %#v, want the original *timingPanicValue", name, value)
+		}
+		// Had it recovered and panicked again, the frame would be gone.
+		if !strings.Contains(stack, "panickingTimedFunc") {
+			t.Errorf("%s: the panic's stack lost the panicking function:\n%s", name, stack)
+		}
+		if out != "" {
+			t.Errorf("%s printed %q for a panicking function", name, out)
+		}
 	}
 }
