@@ -9,6 +9,8 @@ SCALE ?= 0.02
 PORT ?= 8888
 
 NBCHECK := build/bin/nbcheck
+# The flags notebook cells are built with (see scripts/install.sh).
+CELL_GOFLAGS := $(file < scripts/cell-goflags)
 
 .PHONY: lab test bench strip nbcheck
 
@@ -27,11 +29,11 @@ test:
 	@$(MAKE) --no-print-directory nbcheck
 	$(NBCHECK) all -scale $(SCALE)
 
-## bench: kit's benchmarks, including the comparison with Python's multiprocessing
+## bench: kit's benchmarks, built as notebook cells are, with the comparison with Python's multiprocessing
 bench:
 	@mkdir -p build
-	go test -run '^$$' -bench . -skip PythonPool ./kit | tee build/bench.txt
-	go test -run '^$$' -bench PythonPool -benchtime 1x -v ./kit | tee -a build/bench.txt
+	GOFLAGS=$(CELL_GOFLAGS) go test -run '^$$' -bench . -skip PythonPool ./kit | tee build/bench.txt
+	GOFLAGS=$(CELL_GOFLAGS) go test -run '^$$' -bench PythonPool -benchtime 1x -v ./kit | tee -a build/bench.txt
 
 ## strip: remove outputs and execution counts from the notebooks before committing
 strip: nbcheck

@@ -257,9 +257,9 @@ func (c CrashResult) String() string {
 
 // cgoNote explains a hung deadlock demo.
 const cgoNote = "The runtime's deadlock detector is off in programs linked with cgo (golang.org/issue/25538):\n" +
-	"this one is (kit's notebook display uses os/user, which links cgo when a C compiler is present,\n" +
-	"and -race needs cgo), so the deadlock hangs instead of ending with\n" +
-	"\"fatal error: all goroutines are asleep - deadlock!\". Built with CGO_ENABLED=0 it ends with that error."
+	"this one is (every -race build is; so is a program whose os/user or net lookups use C, unless built\n" +
+	"with -tags=netgo,osusergo, as the course builds notebook cells), so the deadlock hangs instead of\n" +
+	"ending with \"fatal error: all goroutines are asleep - deadlock!\". Without cgo it ends with that error."
 
 // HTML shows the verdict, the fatal error in red and the start of the
 // child's standard error.
@@ -386,9 +386,9 @@ func ConcurrentMapWrites() CrashResult { return runDemo("concurrent map writes",
 // What the child does next depends on how this program was built, and the
 // result says which happened. A pure-Go program ends at once with "fatal
 // error: all goroutines are asleep - deadlock!": the runtime noticed that no
-// goroutine can ever run again. A program linked with cgo, which is what a
-// GoNB cell importing kit usually is, and any -race build, has that detector
-// switched off and simply hangs; after a short wait kit sends the child
+// goroutine can ever run again. So does a notebook cell, which the course's
+// kernel builds as pure Go. A program linked with cgo, as any -race build is,
+// has that detector switched off and simply hangs; after a short wait kit sends the child
 // SIGQUIT, which makes the Go runtime print every goroutine and where it
 // waits, and reports those. Either way the lesson is the same: the detector is
 // a last resort that sees only total deadlocks of simple programs; a server

@@ -71,10 +71,11 @@ func TestConcurrentMapWritesCrashesTheChildOnly(t *testing.T) {
 	// Reaching this line is the other half of the test: the parent survived.
 }
 
-// The child is this test binary. Built with cgo (the default where a C
-// compiler exists, and always with -race) the runtime's deadlock detector is
-// off, the child hangs and kit stops it; built with CGO_ENABLED=0 the runtime
-// ends it with the deadlock error. Both are right; anything else is not.
+// The child is this test binary. Linked with cgo (always with -race, and
+// where a C compiler exists unless built with -tags=netgo,osusergo or
+// CGO_ENABLED=0) the runtime's deadlock detector is off, the child hangs and
+// kit stops it; without cgo the runtime ends it with the deadlock error. Both
+// are right; anything else is not.
 func TestDeadlockIsSeenInTheChild(t *testing.T) {
 	r := Deadlock()
 	switch {

@@ -23,6 +23,11 @@ case $target in lab | test | binder) ;; *)
 esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# The Go flags every notebook cell is built with (the kernel spec sets them):
+# pure-Go DNS and user lookups, so that a cell importing kit links no C code.
+# Such a cell starts faster, which every kit.Processes worker pays for, and
+# keeps the runtime's deadlock detector on. `make bench` measures kit with them.
+cell_goflags=$(cat "$root/scripts/cell-goflags")
 say() { printf 'install: %s\n' "$*"; }
 die() {
 	printf 'install: %s\n' "$*" >&2
@@ -102,7 +107,7 @@ write_kernel() { # name, display name, extra argument or ''
  "display_name": $(json_string "$2"),
  "language": "go",
  "interrupt_mode": "message",
- "env": {"PATH": $(json_string "$gobin:$goroot_bin:$PATH")}
+ "env": {"PATH": $(json_string "$gobin:$goroot_bin:$PATH"), "GOFLAGS": $(json_string "$cell_goflags")}
 }
 EOF
 	)
@@ -119,10 +124,12 @@ write_kernel gonb-raw "Go (gonb, plain-text errors)" "--raw_error"
 
 # --- a warm build cache -----------------------------------------------------
 # The first cell that imports kit would otherwise compile go-echarts, gopsutil
-# and kit for half a minute. Cheap when the cache is already warm.
-(cd "$root" && go build ./...) ||
+# and kit for half a minute. Built with the cells' flags, as the cells are.
+# Cheap when the cache is already warm.
+(cd "$root" && GOFLAGS=$cell_goflags go build ./...) ||
 	die "the course module does not build: see the errors above"
 if command -v cc >/dev/null || command -v gcc >/dev/null; then
-	(cd "$root" && CGO_ENABLED=1 go build -race ./...) || die "building with -race failed: see the errors above"
+	(cd "$root" && GOFLAGS=$cell_goflags CGO_ENABLED=1 go build -race ./...) ||
+		die "building with -race failed: see the errors above"
 fi
 say "ready (Go $have, GoNB $GONB_VERSION in $gobin, kernels in $kernels)"
