@@ -27,7 +27,7 @@ const workerEnv = "KIT_WORKER"
 // ExtraFiles at 3, 4, ...
 const (
 	requestFD = 3 // the worker's own pipe from the parent: setup, and inputs too big for a frame
-	resultFD  = 4 // to the parent: hello, then reports
+	resultFD  = 4 // to the parent: hello once ready, then reports
 	queueFD   = 5 // the queue of frames shared by all the pool's workers
 	slotsFD   = 6 // the pool's shared memory
 )
@@ -92,19 +92,16 @@ const flushEvery = time.Millisecond
 func serve[T, R any](t *TaskFunc[T, R]) {
 	own := os.NewFile(requestFD, "kit-requests")
 	out := os.NewFile(resultFD, "kit-results")
-	enc := gob.NewEncoder(out)
-	if err := enc.Encode(hello{PID: os.Getpid(), Task: t.name}); err != nil {
-		fmt.Fprintf(os.Stderr, "kit: worker for task %q has no pipe to its parent (%v); was it started by kit.Processes?\n", t.name, err)
+	fail := func(err error) {
+		fmt.Fprintf(os.Stderr, "kit: worker for task %q: %v\n", t.name, err)
 		os.Exit(3)
 	}
 	ownDec := gob.NewDecoder(own)
 	var s setup
-	if err := ownDec.Decode(&s); err != nil {
+	if err := ownDec.Decode(&s); errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		os.Exit(0) // the parent is gone, or no longer needs this worker
-	}
-	fail := func(err error) {
-		fmt.Fprintf(os.Stderr, "kit: worker for task %q: %v\n", t.name, err)
-		os.Exit(3)
+	} else if err != nil {
+		fail(fmt.Errorf("no pipe from a parent (%v); was it started by kit.Processes?", err))
 	}
 	mem, err := mapShared(slotsFD, s.SlotsSize)
 	if err != nil {
@@ -115,12 +112,19 @@ func serve[T, R any](t *TaskFunc[T, R]) {
 	if err != nil {
 		fail(err)
 	}
+	// Hello means ready: from here on this worker's time is the work's, so
+	// the parent's Startup covers all of the worker's preparation.
+	enc := gob.NewEncoder(out)
+	if err := enc.Encode(hello{PID: os.Getpid(), Task: t.name}); err != nil {
+		os.Exit(0) // the parent is gone
+	}
 	// A first report with one empty result readies the gob code at both
 	// ends of the result pipe before the first input, while the parent
 	// waits for the other workers.
 	if enc.Encode(report[R]{Warmup: true, Results: make([]result[R], 1)}) != nil {
 		os.Exit(3)
 	}
+
 	// The worker's own pipe ends when the parent has finished with this
 	// worker, or died: that ends the worker at once, even in the middle of a
 	// long input. Until then it brings the inputs the frames could not hold.
