@@ -260,14 +260,25 @@ type procRun[T, R any] struct {
 	again   [][2]int      // chunks to hand out again: their worker died
 	wake    chan struct{} // something was added to again
 	waiting atomic.Bool   // the feeder has nothing to write
+
+	buf []byte // frames being written; only the feeder uses it
 }
 
-// runProcesses is a Processes run: it returns when every worker has ended.
-func runProcesses[T, R any](j *job[T, R], p *procPool, frames *frameWriter[T]) {
+// newProcRun prepares a Processes run of j on pool p. It hands out the
+// first chunk for each worker before it returns, from the caller's
+// goroutine: a worker that is ready starts at once, without waiting for a
+// new goroutine to be scheduled.
+func newProcRun[T, R any](j *job[T, R], p *procPool, frames *frameWriter[T]) *procRun[T, R] {
 	r := &procRun[T, R]{j: j, p: p, frames: frames, reported: make([]atomic.Bool, len(j.inputs)), wake: make(chan struct{}, 1)}
-	go r.feed() // ends when the queue is closed or the run stops
+	r.handOut(len(p.first))
+	return r
+}
+
+// run is the rest of the run: it returns when every worker has ended.
+func (r *procRun[T, R]) run() {
+	go r.feed(2 * len(r.p.first)) // ends when the queue is closed or the run stops
 	var wg sync.WaitGroup
-	for w, c := range p.first {
+	for w, c := range r.p.first {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -286,38 +297,48 @@ func runProcesses[T, R any](j *job[T, R], p *procPool, frames *frameWriter[T]) {
 }
 
 // feed writes the chunks to the queue in input order, and the chunks of
-// dead workers again, until the run stops. It writes the first frame alone,
-// so that a worker starts at once, then ever more frames at a time.
-func (r *procRun[T, R]) feed() {
-	var frames []byte
-	batch := 1
+// dead workers again, until the run stops: batch frames in one write, then
+// ever more.
+func (r *procRun[T, R]) feed(batch int) {
 	for {
-		frames = frames[:0]
-		for n := 0; n < batch; n++ {
-			lo, hi, ok := r.nextAgain()
-			if !ok {
-				lo, hi, ok = r.j.take()
-			}
-			if !ok {
-				break
-			}
-			frames = r.frames.encode(frames, lo, hi, r.j.inputs[lo:hi])
-		}
-		if len(frames) == 0 {
-			r.waiting.Store(true)
-			select {
-			case <-r.wake:
-				r.waiting.Store(false)
-				continue
-			case <-r.j.ctx.Done():
-				return
-			}
-		}
-		if _, err := r.p.queueW.Write(frames); err != nil {
+		n, err := r.handOut(batch)
+		if err != nil {
 			return // the pool is closing
 		}
-		batch = min(batch*2, framesPerWrite)
+		if n > 0 {
+			batch = min(batch*2, framesPerWrite)
+			continue
+		}
+		r.waiting.Store(true)
+		select {
+		case <-r.wake:
+			r.waiting.Store(false)
+		case <-r.j.ctx.Done():
+			return
+		}
 	}
+}
+
+// handOut writes up to n chunks to the queue in one write, those of dead
+// workers first, and says how many it wrote.
+func (r *procRun[T, R]) handOut(n int) (int, error) {
+	r.buf = r.buf[:0]
+	k := 0
+	for ; k < n; k++ {
+		lo, hi, ok := r.nextAgain()
+		if !ok {
+			lo, hi, ok = r.j.take()
+		}
+		if !ok {
+			break
+		}
+		r.buf = r.frames.encode(r.buf, lo, hi, r.j.inputs[lo:hi])
+	}
+	if k == 0 {
+		return 0, nil
+	}
+	_, err := r.p.queueW.Write(r.buf)
+	return k, err
 }
 
 func (r *procRun[T, R]) nextAgain() (lo, hi int, ok bool) {

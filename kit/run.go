@@ -236,10 +236,11 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	r.Trace = j.trace
 	var wg sync.WaitGroup
 	if pool != nil {
+		run := newProcRun(j, pool, frames)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			runProcesses(j, pool, frames)
+			run.run()
 		}()
 	} else {
 		for w := range workers {
