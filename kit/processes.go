@@ -270,7 +270,7 @@ type procRun[T, R any] struct {
 // new goroutine to be scheduled.
 func newProcRun[T, R any](j *job[T, R], p *procPool, frames *frameWriter[T]) *procRun[T, R] {
 	r := &procRun[T, R]{j: j, p: p, frames: frames, reported: make([]atomic.Bool, len(j.inputs)), wake: make(chan struct{}, 1)}
-	r.handOut(len(p.first))
+	r.handOut(len(p.first)) // it fails only once the pool is closing, which the feeder sees too
 	return r
 }
 

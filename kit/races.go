@@ -388,9 +388,9 @@ func ConcurrentMapWrites() CrashResult { return runDemo("concurrent map writes",
 // error: all goroutines are asleep - deadlock!": the runtime noticed that no
 // goroutine can ever run again. So does a notebook cell, which the course's
 // kernel builds as pure Go. A program linked with cgo, as any -race build is,
-// has that detector switched off and simply hangs; after a short wait kit sends the child
-// SIGQUIT, which makes the Go runtime print every goroutine and where it
-// waits, and reports those. Either way the lesson is the same: the detector is
+// has that detector switched off and simply hangs; after a short wait kit
+// sends the child SIGQUIT, which makes the Go runtime print every goroutine
+// and where it waits, and reports those. Either way the lesson is the same: the detector is
 // a last resort that sees only total deadlocks of simple programs; a server
 // with one goroutine still alive hangs silently.
 func Deadlock() CrashResult { return runDemo("deadlock", demoDeadlock, deadlockWait) }

@@ -119,12 +119,11 @@ func serve[T, R any](t *TaskFunc[T, R]) {
 		os.Exit(0) // the parent is gone
 	}
 	// A first report with one empty result readies the gob code at both
-	// ends of the result pipe before the first input, while the parent
-	// waits for the other workers.
+	// ends of the result pipe before the first real one, usually while the
+	// parent still waits for the other workers' hellos.
 	if enc.Encode(report[R]{Warmup: true, Results: make([]result[R], 1)}) != nil {
 		os.Exit(3)
 	}
-
 	// The worker's own pipe ends when the parent has finished with this
 	// worker, or died: that ends the worker at once, even in the middle of a
 	// long input. Until then it brings the inputs the frames could not hold.
