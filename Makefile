@@ -10,7 +10,7 @@ PORT ?= 8888
 
 NBCHECK := build/bin/nbcheck
 # The flags notebook cells are built with (see scripts/install.sh).
-CELL_GOFLAGS := $(file < scripts/cell-goflags)
+CELL_GOFLAGS := $(shell cat scripts/cell-goflags)
 
 .PHONY: lab test bench strip nbcheck
 
