@@ -23,6 +23,12 @@ type WallBar struct {
 // average). A bar whose Speedup is 0 gets the first bar's wall time over its
 // own. With no bars, the Chart says so.
 func WallChart(title string, bars []WallBar) Chart {
+	return wallChart(title, "", bars, nil)
+}
+
+// wallChart is WallChart with its own subtitle (if not empty) and colours
+// (colors[i] for bar i, if given; else the palette in turn).
+func wallChart(title, subtitle string, bars []WallBar, colors []string) Chart {
 	if title == "" {
 		title = "Wall time per executor"
 	}
@@ -38,16 +44,22 @@ func WallChart(title string, bars []WallBar) Chart {
 		largest = max(largest, bars[i].Wall)
 	}
 	unit := chartUnitFor(largest)
-	subtitle := "speedup over " + bars[0].Name + "; parallelism = CPU time ÷ wall time (cores busy on average)"
+	if subtitle == "" {
+		subtitle = "speedup over " + bars[0].Name + "; parallelism = CPU time ÷ wall time (cores busy on average)"
+	}
 
 	names := make([]string, len(bars))
 	data := make([]opts.BarData, len(bars))
 	for i, r := range bars {
 		names[i] = r.Name
 		label := wallLabel(r, unit)
+		color := chartColors[i%len(chartColors)]
+		if i < len(colors) {
+			color = colors[i]
+		}
 		data[i] = opts.BarData{
 			Value:     chartNum(unit.of(max(r.Wall, 0))),
-			ItemStyle: &opts.ItemStyle{Color: chartColors[i%len(chartColors)]},
+			ItemStyle: &opts.ItemStyle{Color: color},
 			Label:     &opts.Label{Formatter: chartTextFormatter(label)},
 			Tooltip: &opts.Tooltip{Formatter: chartTextFormatter(
 				"<b>" + html.EscapeString(r.Name) + "</b><br/>" + html.EscapeString(label))},

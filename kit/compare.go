@@ -105,6 +105,21 @@ func (c Comparison) String() string {
 // HTML is the comparison as a table, a bar chart of wall times and each
 // run's timeline.
 func (c Comparison) HTML() string {
+	return c.html(WallChart(fmt.Sprintf("%s: wall time", c.Task), c.wallBars()))
+}
+
+// wallBars are the comparison's runs as the bars of a wall-time chart.
+func (c Comparison) wallBars() []WallBar {
+	bars := make([]WallBar, 0, len(c.Runs))
+	for _, r := range c.Runs {
+		bars = append(bars, WallBar{Name: r.Executor, Wall: r.Timing.Wall, Speedup: r.Speedup, Parallelism: r.Timing.Parallelism()})
+	}
+	return bars
+}
+
+// html is the comparison as a table, the wall-time chart wall and each run's
+// timeline.
+func (c Comparison) html(wall Chart) string {
 	var b strings.Builder
 	b.WriteString("<div>")
 	if c.Err != nil {
@@ -112,7 +127,6 @@ func (c Comparison) HTML() string {
 	}
 	fmt.Fprintf(&b, "<p><code>%s</code> on %d inputs</p>", html.EscapeString(c.Task), c.Inputs)
 	b.WriteString("<table><tr><th>executor</th><th>wall</th><th>CPU</th><th>parallelism</th><th>speedup</th><th>start-up</th></tr>")
-	bars := make([]WallBar, 0, len(c.Runs))
 	for _, r := range c.Runs {
 		startup := ""
 		if r.Startup > 0 {
@@ -124,10 +138,9 @@ func (c Comparison) HTML() string {
 		}
 		fmt.Fprintf(&b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%.2f</td><td>%.2f×</td><td>%s</td></tr>",
 			name, formatDuration(r.Timing.Wall), formatDuration(r.Timing.CPU()), r.Timing.Parallelism(), r.Speedup, startup)
-		bars = append(bars, WallBar{Name: r.Executor, Wall: r.Timing.Wall, Speedup: r.Speedup, Parallelism: r.Timing.Parallelism()})
 	}
 	b.WriteString("</table>")
-	b.WriteString(WallChart(fmt.Sprintf("%s: wall time", c.Task), bars).HTML())
+	b.WriteString(wall.HTML())
 	for _, r := range c.Runs {
 		if r.Trace != nil {
 			b.WriteString(TimelineChart(r.Trace).HTML())

@@ -223,7 +223,8 @@ type chart struct {
 }
 
 // chartsJS reports, for every chart container, whether it holds a canvas
-// that is not all one colour. It reads the pixels back with getImageData.
+// that is not all one colour (it reads the pixels back with getImageData),
+// and for kit.Beside's charts whether both languages' bars are there.
 const chartsJS = `(sel) => Array.from(document.querySelectorAll(sel)).map((el, i) => {
   const cs = el.querySelectorAll('canvas');
   let why = cs.length ? 'blank canvas' : 'no canvas';
@@ -235,6 +236,8 @@ const chartsJS = `(sel) => Array.from(document.querySelectorAll(sel)).map((el, i
     try { d = ctx.getImageData(0, 0, c.width, c.height).data; } catch (e) { why = 'unreadable canvas: ' + e; continue; }
     for (let j = 4; j < d.length; j += 4) {
       if (d[j] !== d[0] || d[j+1] !== d[1] || d[j+2] !== d[2] || d[j+3] !== d[3]) {
+        const lacks = (` + besideJS + `)(el);
+        if (lacks) return {id: el.id || el.getAttribute('data-kit-chart') || '#' + (i + 1), drawn: false, why: lacks};
         return {id: el.id || el.getAttribute('data-kit-chart') || '#' + (i + 1), drawn: true, why: ''};
       }
     }

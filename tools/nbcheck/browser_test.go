@@ -45,3 +45,32 @@ func TestFindChromiumMissing(t *testing.T) {
 		t.Errorf("err = %v, want a message naming chromium", err)
 	}
 }
+
+// TestPageBeside checks kit.Beside's charts on a hand-made page: a chart
+// with both languages' bars passes; one without Python's bars, or with a
+// Python bar of zero time, fails; other charts are not concerned.
+func TestPageBeside(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	bin, err := findChromium("")
+	if err != nil {
+		t.Skip(err)
+	}
+	ctx := context.Background()
+	br, err := startBrowser(ctx, bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer br.close()
+	charts, _, err := br.pageCharts(ctx, filepath.Join("testdata", "beside.html"), ChartSelector, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(chartProblems(charts), "; ")
+	want := "chart go-only: side-by-side chart without Python bars (bars: Go Serial, Go Threads(2)); " +
+		"chart python-zero: side-by-side chart without Python bars (bars: Go Serial, Python map)"
+	if len(charts) != 5 || got != want {
+		t.Errorf("got %d charts, problems %q; want 5, %q", len(charts), got, want)
+	}
+}
