@@ -357,9 +357,7 @@ class Report:
                 print("    ERROR: " + r["error"].replace("\n", "\n    "))
 
 
-def _short(values, n=6):
-    """values as text, cut after n items."""
-    values = list(values)
-    if len(values) <= n:
-        return repr(values)
-    return repr(values[:n])[:-1] + f", ... ({len(values) - n} more)]"
+def _short(values, width=90):
+    """values as text, cut to width characters."""
+    text = repr(list(values))
+    return text if len(text) <= width else text[:width - 3] + "..."
