@@ -143,6 +143,19 @@ def _call(f, star, item):
     return (i, v, os.getpid(), threading.get_ident(), start, end, err)
 
 
+def _cpu_times():
+    """(user, sys, children's user, children's sys) CPU seconds so far, to
+    the microsecond where getrusage exists (os.times counts in 10 ms ticks).
+    Children count once they have been waited for."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        t = os.times()
+        return t.user, t.system, t.children_user, t.children_system
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime, me.ru_stime, kids.ru_utime, kids.ru_stime
+
+
 def _send(queue, task, item):
     """Runs task on item in a child process and sends its record home."""
     queue.put(task(item))
@@ -193,8 +206,9 @@ class Report:
         self.only = [s for s in (arg("only") or "").split(",") if s]
 
     def wanted(self, executor):
-        """Whether --only (comma-separated parts of executor names) selects it."""
-        return not self.only or any(s in executor for s in self.only)
+        """Whether --only (comma-separated beginnings of executor names,
+        e.g. "map,Pool") selects it."""
+        return not self.only or any(executor.startswith(s) for s in self.only)
 
     def measure(self, executor, kind, workers, body, start_method=None):
         """Runs body() and records it as one run. body returns the records
@@ -204,13 +218,13 @@ class Report:
         None if the run was not wanted."""
         if not self.wanted(executor):
             return None
-        before, t0 = os.times(), time.perf_counter()
+        before, t0 = _cpu_times(), time.perf_counter()
         error = None
         try:
             records = list(body())
         except Exception:
             records, error = [], traceback.format_exc()
-        wall, after = time.perf_counter() - t0, os.times()
+        wall, after = time.perf_counter() - t0, _cpu_times()
 
         startup = 0.0
         if kind == "processes" and records:
@@ -233,9 +247,8 @@ class Report:
             "executor": executor, "kind": kind, "workers": max(workers, len(workers_by)),
             "start_method": start_method if kind == "processes" else None,
             "wall": wall,
-            "user": after.user - before.user, "sys": after.system - before.system,
-            "child_user": after.children_user - before.children_user,
-            "child_sys": after.children_system - before.children_system,
+            "user": after[0] - before[0], "sys": after[1] - before[1],
+            "child_user": after[2] - before[2], "child_sys": after[3] - before[3],
             "startup": startup, "spans": spans, "results": results, "after": None, "error": error,
         })
         return results
@@ -246,34 +259,21 @@ class Report:
         if self.runs:
             self.runs[-1]["after"] = value
 
-    def map(self, executor, f, make_pool=None, workers=1, chunksize=None, star=False):
+    def map(self, executor, f, make_pool=None, workers=1, chunksize=None, star=False, how="map"):
         """One run of f over the inputs: with the built-in map when
         make_pool is None, else with make_pool(workers).map (a ThreadPool,
-        a Pool, a concurrent.futures executor). The pool is made inside the
-        run, so its start-up counts, and waited for at the end."""
+        a Pool, a concurrent.futures executor), or the pool's method named by
+        how ("imap", "imap_unordered"). The pool is made inside the run, so
+        its start-up counts, and waited for at the end."""
         items = list(enumerate(self.xs))
         task = traced(f, star)
         if make_pool is None:
             return self.measure(executor, "serial", 1, lambda: map(task, items))
-        threads = _is_thread_pool(make_pool)
-        method = []
 
-        def body():
-            pool = make_pool(workers)
-            if not threads:
-                method.append(_start_method(pool))
-            try:
-                out = list(pool.map(task, items, chunksize) if chunksize else pool.map(task, items))
-            except BaseException:
-                _finish(pool, cancel=True)
-                raise
-            _finish(pool)
-            return out
-
-        results = self.measure(executor, "threads" if threads else "processes", workers, body)
-        if results is not None and method:
-            self.runs[-1]["start_method"] = method[0]
-        return results
+        def use(pool):
+            method = getattr(pool, how)
+            return method(task, items, chunksize=chunksize) if chunksize else method(task, items)
+        return self._with_pool(executor, make_pool, workers, use)
 
     def each(self, executor, f, kind, star=False):
         """One run of f with one worker per input, made by hand as the
@@ -307,25 +307,34 @@ class Report:
         for a concurrent.futures one; then every .get() or .result()."""
         items = list(enumerate(self.xs))
         task = traced(f, star)
+
+        def use(pool):
+            if hasattr(pool, "apply_async"):
+                return [fut.get() for fut in [pool.apply_async(task, (it,)) for it in items]]
+            return [fut.result() for fut in [pool.submit(task, it) for it in items]]
+        return self._with_pool(executor, make_pool, workers, use)
+
+    def _with_pool(self, executor, make_pool, workers, use):
+        """Measures one run that makes make_pool(workers), gets the records
+        from use(pool), and shuts the pool down."""
         threads = _is_thread_pool(make_pool)
-        method = []
+        started = []  # the start method, once the pool exists
 
         def body():
             pool = make_pool(workers)
             if not threads:
-                method.append(_start_method(pool))
-            if hasattr(pool, "apply_async"):
-                futures = [pool.apply_async(task, (it,)) for it in items]
-                out = [fut.get() for fut in futures]
-            else:
-                futures = [pool.submit(task, it) for it in items]
-                out = [fut.result() for fut in futures]
+                started.append(_start_method(pool))
+            try:
+                out = list(use(pool))
+            except BaseException:
+                _finish(pool, cancel=True)
+                raise
             _finish(pool)
             return out
 
         results = self.measure(executor, "threads" if threads else "processes", workers, body)
-        if results is not None and method:
-            self.runs[-1]["start_method"] = method[0]
+        if results is not None and started:
+            self.runs[-1]["start_method"] = started[0]
         return results
 
     def done(self):

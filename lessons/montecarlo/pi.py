@@ -1,7 +1,9 @@
 """Lessons 5 and 9 in Python: Monte-Carlo pi, sample(n) over the inputs
-[10**5, 20**5] (shrunk by KIT_SCALE), on the built-in map, a Pool(2), and
-Dask's delayed tasks under its threaded and its processes schedulers,
-measured for kit.Python.
+[10**5, 20**5] (shrunk by KIT_SCALE), on the built-in map, a Pool(2) whose
+processes fork (the default on Linux), a Pool(2) whose processes spawn (the
+default on macOS and Windows: a fresh interpreter each), and Dask's delayed
+tasks under its threaded and its processes schedulers, measured for
+kit.Python.
 
     python3 lessons/montecarlo/pi.py
     python3 lessons/montecarlo/pi.py --only dask      # the Dask runs only
@@ -10,6 +12,7 @@ measured for kit.Python.
 Each run draws its own random points, so the estimates differ from run to
 run (the report says so) and are each close to pi.
 """
+import multiprocessing
 import os
 import random
 import sys
@@ -41,6 +44,10 @@ def dask_run(report, scheduler, workers):
     import dask
     import dask.multiprocessing  # noqa: F401  (imported now, not inside the run)
     import dask.threaded  # noqa: F401
+    # Dask's first compute in a program sets itself up (about half a second
+    # here): do that now, so that the runs measure the schedulers, as
+    # %timeit's later loops would.
+    dask.compute(dask.delayed(abs)(-1), scheduler="sync")
     task = kit.traced(sample)
     items = list(enumerate(report.xs))
 
@@ -58,6 +65,7 @@ if __name__ == "__main__":
     report = kit.Report("sample", kit.inputs([kit.scaled(SMALL), kit.scaled(LARGE)]), agree=False)
     report.map("map", sample)
     report.map(f"Pool({workers})", sample, Pool, workers)
+    report.map(f"Pool({workers}) spawn", sample, multiprocessing.get_context("spawn").Pool, workers)
     dask_run(report, "threads", workers)
     dask_run(report, "processes", workers)
     report.done()

@@ -13,7 +13,7 @@ import (
 // the estimates differ, but each is close to pi.
 func TestPiPy(t *testing.T) {
 	py := pytest.On(t, Inputs(), "pi.py")
-	pytest.Runs(t, py, "Python map", "Python Pool(2)", "Python dask threads(2)", "Python dask processes(2)")
+	runs := pytest.Runs(t, py, "Python map", "Python Pool(2)", "Python Pool(2) spawn", "Python dask threads(2)", "Python dask processes(2)")
 	for k := range py.Runs {
 		var xs []float64
 		if err := json.Unmarshal(py.Results[k], &xs); err != nil {
@@ -27,8 +27,8 @@ func TestPiPy(t *testing.T) {
 			}
 		}
 	}
-	if py.StartMethod == "" {
-		t.Error("no start method reported")
+	if py.StartMethod == "" || runs["Python Pool(2) spawn"].Startup <= 0 {
+		t.Errorf("start method %q, spawn start-up %v", py.StartMethod, runs["Python Pool(2) spawn"].Startup)
 	}
 	// Only the Dask runs, as lesson 9 asks for them.
 	dask := pytest.On(t, Inputs(), "pi.py", "--only", "dask")

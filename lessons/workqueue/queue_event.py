@@ -7,6 +7,7 @@ threading.Event), measured for kit.Python.
 
     python3 lessons/workqueue/queue_event.py
     python3 lessons/workqueue/queue_event.py --inputs - < tasks.json   # [{"ID": 0, "Seconds": 3}, ...]
+    python3 lessons/workqueue/queue_event.py --quiet                   # no line per task
 
 Each task returns its id: every id must come back once, none lost.
 """
@@ -30,19 +31,27 @@ def run_task(task_id, seconds):
     return task_id
 
 
+QUIET = "--quiet" in sys.argv
+
+
+def say(line):
+    if not QUIET:
+        print(line)
+
+
 def worker(worker_id, tasks, results, running, task):
     """Takes tasks until running is cleared, polling the queue every 2 s
     (shrunk by KIT_SCALE) so that it notices."""
-    print(f"worker {worker_id} starting")
+    say(f"worker {worker_id} starting")
     while running.is_set():
         try:
             item = tasks.get(timeout=kit.seconds(2))
         except queue.Empty:
             continue
         record = task(item)
-        print(f"worker {worker_id} did task {item[1][0]} ({item[1][1]:g}s)")
+        say(f"worker {worker_id} did task {item[1][0]} ({item[1][1]:g}s)")
         results.put(record)
-    print(f"worker {worker_id} shutting down")
+    say(f"worker {worker_id} shutting down")
 
 
 def pool_of(kind, items, task):
