@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Comparison is the outcome of [Compare]: one row per executor, and whether
@@ -87,9 +88,13 @@ func (c Comparison) String() string {
 		fmt.Fprintf(&b, "ERROR: %v\n", c.Err)
 	}
 	fmt.Fprintf(&b, "%q on %d inputs\n", c.Task, c.Inputs)
-	fmt.Fprintf(&b, "%-26s %10s %10s %11s %8s\n", "executor", "wall", "CPU", "parallelism", "speedup")
+	width := 26 // wide enough for "Processes(4).WithChunk(1)"; longer names widen the column
 	for _, r := range c.Runs {
-		fmt.Fprintf(&b, "%-26s %10s %10s %11.2f %7.2fx", r.Executor, formatDuration(r.Timing.Wall),
+		width = max(width, utf8.RuneCountInString(r.Executor))
+	}
+	fmt.Fprintf(&b, "%-*s %10s %10s %11s %8s\n", width, "executor", "wall", "CPU", "parallelism", "speedup")
+	for _, r := range c.Runs {
+		fmt.Fprintf(&b, "%-*s %10s %10s %11.2f %7.2fx", width, r.Executor, formatDuration(r.Timing.Wall),
 			formatDuration(r.Timing.CPU()), r.Timing.Parallelism(), r.Speedup)
 		if r.Startup > 0 {
 			fmt.Fprintf(&b, "  (start-up %s)", formatDuration(r.Startup))

@@ -16,6 +16,9 @@
 //   - sysinfo: [SysInfo], the cores, memory and CPU quota a run had to work with.
 //   - scale: [Scale], the KIT_SCALE knob that shrinks every lesson's sizes so
 //     that tests run the real notebooks in seconds.
+//   - python: [Python] runs a lesson's Python counterpart (lessons/*/*.py,
+//     measured by kit/kit.py, the Python side of kit) and [Beside] draws it
+//     next to Go's runs, so both languages are measured on the same machine.
 //
 // Every value kit returns prints itself: a cell can end with kit.Show(v), or
 // simply fmt.Println(v) where plain text is enough.

@@ -12,19 +12,7 @@ import (
 // -short) over a hand-made page: one drawn chart, one blank canvas, one
 // container without a canvas, and a CDN script that must be blocked.
 func TestPageCharts(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts Chromium")
-	}
-	bin, err := findChromium("")
-	if err != nil {
-		t.Skip(err)
-	}
-	ctx := context.Background()
-	br, err := startBrowser(ctx, bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer br.close()
+	ctx, br := testBrowser(t)
 	charts, _, err := br.pageCharts(ctx, filepath.Join("testdata", "charts.html"), ChartSelector, 2*time.Second)
 	if err != nil {
 		t.Fatal(err)
@@ -39,17 +27,10 @@ func TestPageCharts(t *testing.T) {
 	}
 }
 
-func TestFindChromiumMissing(t *testing.T) {
-	_, err := findChromium("/nonexistent/chromium")
-	if err == nil || !strings.Contains(err.Error(), "chromium not found") {
-		t.Errorf("err = %v, want a message naming chromium", err)
-	}
-}
-
-// TestPageBeside checks kit.Beside's charts on a hand-made page: a chart
-// with both languages' bars passes; one without Python's bars, or with a
-// Python bar of zero time, fails; other charts are not concerned.
-func TestPageBeside(t *testing.T) {
+// testBrowser starts the real Chromium for one test, which closes it when
+// it ends; it skips the test without Chromium, or with -short.
+func testBrowser(t *testing.T) (context.Context, *browser) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("starts Chromium")
 	}
@@ -62,7 +43,22 @@ func TestPageBeside(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer br.close()
+	t.Cleanup(br.close)
+	return ctx, br
+}
+
+func TestFindChromiumMissing(t *testing.T) {
+	_, err := findChromium("/nonexistent/chromium")
+	if err == nil || !strings.Contains(err.Error(), "chromium not found") {
+		t.Errorf("err = %v, want a message naming chromium", err)
+	}
+}
+
+// TestPageBeside checks kit.Beside's charts on a hand-made page: a chart
+// with both languages' bars passes; one without Python's bars, or with a
+// Python bar of zero time, fails; other charts are not concerned.
+func TestPageBeside(t *testing.T) {
+	ctx, br := testBrowser(t)
 	charts, _, err := br.pageCharts(ctx, filepath.Join("testdata", "beside.html"), ChartSelector, time.Second)
 	if err != nil {
 		t.Fatal(err)
