@@ -132,7 +132,8 @@ func runPython(stdin []byte, file string, args ...string) PythonReport {
 	cmd.WaitDelay = 2 * time.Second
 	configureWorkerCmd(cmd) // dies with the cell
 	if err := cmd.Run(); err != nil {
-		rep.Err = fmt.Errorf("kit: %s %s failed: %v%s", filepath.Base(interp), file, err, pythonStderr(stderr.String()))
+		rep.Err = fmt.Errorf("kit: %s %s failed: %v%s%s", filepath.Base(interp), file, err, pythonStderr(stderr.String()),
+			pythonHint(interp, stderr.String()))
 		return rep
 	}
 	data, err := os.ReadFile(out.Name())
@@ -155,6 +156,16 @@ func pythonStderr(s string) string {
 		return "\n\tits stderr ended with:\n\t\t" + strings.ReplaceAll(tail, "\n", "\n\t\t")
 	}
 	return ""
+}
+
+// pythonHint says how to fix the commonest failure, a Python without the
+// course's packages (pandas, Dask): one other than the course's .venv.
+func pythonHint(interp, stderr string) string {
+	if !strings.Contains(stderr, "ModuleNotFoundError") {
+		return ""
+	}
+	return fmt.Sprintf("\n\t%s lacks a package the program imports: `make lab` installs the course's "+
+		"requirements.txt into .venv, which kit then uses (or set %s to a Python that has them)", interp, PythonEnv)
 }
 
 // courseRoot is the folder holding kit/ and lessons/: the one this file was

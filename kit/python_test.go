@@ -93,6 +93,7 @@ func TestPythonProblemsAreErrors(t *testing.T) {
 	}{
 		{"missing program", func() PythonReport { return Python("testdata/no-such-program.py") }, "not found"},
 		{"crash", func() PythonReport { return Python(squarePy, "--crash") }, "this program crashed on purpose"},
+		{"missing module", func() PythonReport { return Python(squarePy, "--missing") }, "make lab"},
 		{"failing input", func() PythonReport { return Python(squarePy, "--fail", "3") }, "no square for 3"},
 		{"missing field", func() PythonReport { return Python(squarePy, "--drop", "child_user") }, "child_user"},
 		{"bad inputs", func() PythonReport { return PythonOn(func() {}, squarePy) }, "cannot be sent as JSON"},

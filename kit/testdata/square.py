@@ -1,10 +1,11 @@
 """A small program for kit's tests of kit.Python: squares its inputs on the
 built-in map, a ThreadPool(2) and a Pool(2).
 
-    square.py [--inputs JSON] [--fail N] [--crash] [--drop FIELD]
+    square.py [--inputs JSON] [--fail N] [--crash] [--missing] [--drop FIELD]
 
---fail N makes input N raise; --crash raises before any report; --drop
-removes a field from every run of the report, to test kit's checks.
+--fail N makes input N raise; --crash raises before any report; --missing
+imports a module that does not exist; --drop removes a field from every run
+of the report, to test kit's checks.
 """
 import os
 import sys
@@ -25,6 +26,8 @@ def square(x):
 if __name__ == "__main__":
     if "--crash" in sys.argv:
         raise RuntimeError("this program crashed on purpose")
+    if "--missing" in sys.argv:
+        import no_such_module_for_kit_tests  # noqa: F401
     report = kit.Report("square", kit.inputs([1, 2, 3, 4]))
     report.map("map", square)
     report.map("ThreadPool(2)", square, ThreadPool, 2)
