@@ -246,6 +246,48 @@ func (c *child) stderrNote() string {
 	return ""
 }
 
+// procBackend is the backend of Processes: a pool of worker processes
+// started for the run and shut down after it.
+type procBackend[T, R any] struct {
+	pool *procPool
+	run  *procRun[T, R]
+	done chan struct{} // closed when work has returned
+}
+
+func (b *procBackend[T, R]) start(j *job[T, R]) error {
+	frames, err := newFrameWriter(j.inputs, j.chunk)
+	if err != nil {
+		return err
+	}
+	if b.pool, err = startPool(j.ctx, j.task.name, j.ex.Workers(), j.ex.timeout(), frames.size, frames.preamble); err != nil {
+		return err
+	}
+	b.run = &procRun[T, R]{j: j, p: b.pool, frames: frames, reported: make([]atomic.Bool, len(j.inputs)), wake: make(chan struct{}, 1)}
+	b.done = make(chan struct{})
+	return nil
+}
+
+// work hands out the first chunk for each worker before anything else,
+// from the caller's goroutine: a worker that is ready starts at once,
+// without waiting for a new goroutine to be scheduled.
+func (b *procBackend[T, R]) work(j *job[T, R]) {
+	defer close(b.done)
+	b.run.handOut(len(b.pool.first)) // it fails only once the pool is closing, which the feeder sees too
+	b.run.run()
+}
+
+// stop waits for every worker to end (killed ones end at once): children's
+// CPU time counts once they are waited for.
+func (b *procBackend[T, R]) stop() {
+	if b.pool == nil {
+		return
+	}
+	if b.done != nil {
+		<-b.done
+	}
+	b.pool.close()
+}
+
 // procRun is one Map on a pool: it fills the queue and reads each worker's
 // reports until the run ends.
 type procRun[T, R any] struct {
@@ -262,16 +304,6 @@ type procRun[T, R any] struct {
 	waiting atomic.Bool   // the feeder has nothing to write
 
 	buf []byte // frames being written; only the feeder uses it
-}
-
-// newProcRun prepares a Processes run of j on pool p. It hands out the
-// first chunk for each worker before it returns, from the caller's
-// goroutine: a worker that is ready starts at once, without waiting for a
-// new goroutine to be scheduled.
-func newProcRun[T, R any](j *job[T, R], p *procPool, frames *frameWriter[T]) *procRun[T, R] {
-	r := &procRun[T, R]{j: j, p: p, frames: frames, reported: make([]atomic.Bool, len(j.inputs)), wake: make(chan struct{}, 1)}
-	r.handOut(len(p.first)) // it fails only once the pool is closing, which the feeder sees too
-	return r
 }
 
 // run is the rest of the run: it returns when every worker has ended.
@@ -428,9 +460,8 @@ func (r *procRun[T, R]) read(w int, c *child) error {
 	}
 }
 
-// accept passes results on to the run: spans to the trace, values and
-// errors to the collector. An input already reported (handed out twice
-// after a worker died) keeps its first outcome.
+// accept passes results on to the run. An input already reported (handed
+// out twice after a worker died) keeps its first outcome.
 func (r *procRun[T, R]) accept(w int, c *child, results []result[R]) error {
 	j := r.j
 	if j.ctx.Err() != nil {
@@ -438,13 +469,6 @@ func (r *procRun[T, R]) accept(w int, c *child, results []result[R]) error {
 	}
 	spans := make([]Span, 0, len(results))
 	var b batch[R]
-	send := func() {
-		if len(b.values) > 0 {
-			j.batches <- b
-		}
-		b = batch[R]{}
-	}
-	failed := false
 	for _, res := range results {
 		i := res.Input
 		if i < 0 || i >= len(j.inputs) {
@@ -457,7 +481,8 @@ func (r *procRun[T, R]) accept(w int, c *child, results []result[R]) error {
 		spans = append(spans, Span{Worker: w, PID: c.pid, Input: i,
 			Start: j.trace.at(res.Start), End: j.trace.at(res.End), Err: res.Failed})
 		if len(b.values) > 0 && b.lo+len(b.values) != i {
-			send()
+			j.deliver(b, nil) // a batch holds consecutive inputs only
+			b = batch[R]{}
 		}
 		if len(b.values) == 0 {
 			b.lo = i
@@ -466,15 +491,10 @@ func (r *procRun[T, R]) accept(w int, c *child, results []result[R]) error {
 		if res.Failed {
 			err = &TaskError{Task: j.task.name, Input: i, Arg: label(j.inputs[i]), Worker: w, PID: c.pid,
 				Panic: res.Panic, Stack: res.Stack}
-			failed = true
 		}
 		b.add(res.Value, err)
 	}
-	j.trace.addSpans(spans)
-	send()
-	if failed && j.ex.failFast {
-		j.stop()
-	}
+	j.deliver(b, spans)
 	return nil
 }
 
@@ -516,21 +536,14 @@ func (r *procRun[T, R]) gaveUp(w int, err error) {
 	}
 }
 
-// fail makes te, completed with the task and the input, the outcome of
-// input i, unless it has one already, and reports whether it did.
+// fail makes te the outcome of input i, unless it has one already, and
+// reports whether it did.
 func (r *procRun[T, R]) fail(i int, te *TaskError) bool {
 	if !r.reported[i].CompareAndSwap(false, true) {
 		return false
 	}
 	r.done.Add(1)
-	te.Task, te.Input, te.Arg = r.j.task.name, i, label(r.j.inputs[i])
-	b := batch[R]{lo: i}
-	var zero R
-	b.add(zero, te)
-	r.j.batches <- b // before stopping, so that the collector finds it
-	if r.j.ex.failFast {
-		r.j.stop()
-	}
+	r.j.fail(i, te)
 	return true
 }
 
