@@ -8,10 +8,13 @@ import (
 	"io"
 	"os"
 	"os/exec"
+
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"parallelgo.dev/course/kit/internal/proc"
 )
 
 // The parent side of [Processes]: a pool of worker processes, each this
@@ -45,7 +48,7 @@ type child struct {
 	own    *os.File // our end of its own pipe; closing it ends the worker
 	ownEnc *gob.Encoder
 	dec    *gob.Decoder
-	stderr *tailWriter
+	stderr *proc.Tail
 	ready  atomic.Bool // it said hello
 
 	waitOnce sync.Once
@@ -96,9 +99,11 @@ func startPool(ctx context.Context, task string, n int, timeout time.Duration,
 
 // start starts the worker for slot w and waits for its hello.
 func (p *procPool) start(w int) (*child, error) {
-	exe, err := os.Executable()
+	// Same program, same arguments: its initialisation must reach the same
+	// kit.Task calls as ours did.
+	cmd, err := proc.Self(workerEnv + "=" + p.task)
 	if err != nil {
-		return nil, fmt.Errorf("kit: cannot find this program to start a worker: %w", err)
+		return nil, fmt.Errorf("kit: cannot start a worker: %w", err)
 	}
 	ownR, ownW, err := os.Pipe()
 	if err != nil {
@@ -110,16 +115,11 @@ func (p *procPool) start(w int) (*child, error) {
 		ownW.Close()
 		return nil, fmt.Errorf("kit: cannot start a worker: %w", err)
 	}
-	c := &child{pool: p, slot: w, own: ownW, stderr: &tailWriter{to: os.Stderr}}
-	// Same program, same arguments: its initialisation must reach the same
-	// kit.Task calls as ours did.
-	c.cmd = exec.Command(exe, os.Args[1:]...)
-	c.cmd.Env = workerEnviron(os.Environ(), p.task)
+	c := &child{pool: p, slot: w, own: ownW, stderr: &proc.Tail{To: os.Stderr, Max: stderrTail}, cmd: cmd}
 	c.cmd.Stdout = os.Stdout // the task's prints reach the cell
 	c.cmd.Stderr = c.stderr  // and so do its errors, with the tail kept
 	c.cmd.ExtraFiles = []*os.File{ownR, resW, p.queueR, p.slots.file}
 	c.cmd.WaitDelay = time.Second // in case the task left a process holding stderr
-	configureWorkerCmd(c.cmd)
 	p.slots.reset(w)
 
 	p.mu.Lock()
@@ -600,28 +600,4 @@ func (r *procRun[T, R]) allIdle() bool {
 // the trace's start.
 func (t *Trace) at(unixNano int64) time.Duration {
 	return time.Duration(unixNano - t.start.UnixNano())
-}
-
-// tailWriter passes writes through and keeps the last stderrTail bytes.
-type tailWriter struct {
-	to  io.Writer
-	mu  sync.Mutex
-	buf []byte
-}
-
-func (w *tailWriter) Write(p []byte) (int, error) {
-	_, _ = w.to.Write(p) // the parent's stderr failing must not kill the worker
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.buf = append(w.buf, p...)
-	if len(w.buf) > stderrTail {
-		w.buf = append(w.buf[:0], w.buf[len(w.buf)-stderrTail:]...)
-	}
-	return len(p), nil
-}
-
-func (w *tailWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return string(w.buf)
 }

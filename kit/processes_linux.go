@@ -3,16 +3,8 @@ package kit
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"syscall"
 )
-
-// configureWorkerCmd makes the kernel kill a worker when its parent dies,
-// even by SIGKILL (GoNB's interrupt ends with one), so no worker outlives
-// the cell.
-func configureWorkerCmd(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-}
 
 // maxFrameSize is the largest frame on a pool's queue: PIPE_BUF, the most a
 // pipe takes in one piece.

@@ -4,13 +4,7 @@ package kit
 
 import (
 	"os"
-	"os/exec"
 )
-
-// configureWorkerCmd has nothing to set outside Linux: a worker exits when
-// its own pipe or the queue reaches its end, which happens when the parent
-// dies.
-func configureWorkerCmd(*exec.Cmd) {}
 
 // maxFrameSize is the largest frame on a pool's queue: POSIX's smallest
 // PIPE_BUF, the most a pipe surely takes in one piece.

@@ -88,24 +88,3 @@ func processAlive(pid int) bool {
 	s := string(stat)
 	return !strings.HasPrefix(s[strings.LastIndex(s, ")")+1:], " Z")
 }
-
-func TestWorkerEnvironment(t *testing.T) {
-	env := workerEnviron([]string{"A=1", "GONB_PIPE=/x", "GONB_PIPE_BACK=/y", "KIT_WORKER=old"}, "sq")
-	if strings.Join(env, " ") != "A=1 KIT_WORKER=sq" {
-		t.Errorf("worker environment %v", env)
-	}
-}
-
-func TestTailWriterKeepsTheEnd(t *testing.T) {
-	var sink strings.Builder
-	w := &tailWriter{to: &sink}
-	for i := range 1000 {
-		fmt.Fprintf(w, "line %d\n", i)
-	}
-	if got := w.String(); len(got) != stderrTail || !strings.HasSuffix(got, "line 999\n") {
-		t.Errorf("tail of %d bytes ends %q", len(got), got[len(got)-20:])
-	}
-	if !strings.HasPrefix(sink.String(), "line 0\n") {
-		t.Error("the writes were not passed through")
-	}
-}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 	"time"
 )
@@ -43,7 +42,8 @@ var (
 func workerTaskName() string {
 	workerOnce.Do(func() {
 		workerTask = os.Getenv(workerEnv)
-		// Programs this worker starts (a task may run commands) are not workers.
+		// Programs this worker starts (a task may run commands) are not
+		// workers; proc.Self sets the variable again for kit's own.
 		os.Unsetenv(workerEnv)
 	})
 	return workerTask
@@ -203,17 +203,4 @@ func serve[T, R any](t *TaskFunc[T, R]) {
 		}
 		slot.running.Store(0)
 	}
-}
-
-// workerEnviron is the parent's environment for a worker of task: without
-// GoNB's pipe variables, so that the worker never talks to the kernel.
-func workerEnviron(env []string, task string) []string {
-	out := make([]string, 0, len(env)+1)
-	for _, kv := range env {
-		if strings.HasPrefix(kv, "GONB_PIPE") || strings.HasPrefix(kv, workerEnv+"=") {
-			continue
-		}
-		out = append(out, kv)
-	}
-	return append(out, workerEnv+"="+task)
 }
