@@ -16,9 +16,10 @@ import (
 
 // backend runs the chunks of one job on its workers.
 type backend[T, R any] interface {
-	// start readies the workers for j; the time it takes is the run's
-	// Startup. On error the run fails before any input is handed out.
-	start(j *job[T, R]) error
+	// start readies the workers for j, and says whether it had to start
+	// any: the time it took is then the run's Startup. On error the run
+	// fails before any input is handed out.
+	start(j *job[T, R]) (startedWorkers bool, err error)
 	// work runs chunks taken with j.take until none is left or j stops,
 	// handing every outcome to j.deliver (or j.fail). It returns once no
 	// worker will deliver again.
@@ -117,11 +118,11 @@ type goroutines[T, R any] struct {
 	releaseGIL func()
 }
 
-func (g *goroutines[T, R]) start(j *job[T, R]) error {
+func (g *goroutines[T, R]) start(j *job[T, R]) (bool, error) {
 	if j.ex.kind == gilKind {
 		g.releaseGIL = holdGIL()
 	}
-	return nil
+	return false, nil
 }
 
 func (g *goroutines[T, R]) work(j *job[T, R]) {

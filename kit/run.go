@@ -122,8 +122,10 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	j := &job[T, R]{ctx: ctx, stop: cancel, ex: ex, task: t, inputs: inputs, chunk: ex.chunkSize(len(inputs)),
 		batches: make(chan batch[R], len(inputs))}
 	be := newBackend[T, R](ex)
-	err := be.start(j)
-	r.Startup = time.Since(clock.wall)
+	started, err := be.start(j)
+	if started {
+		r.Startup = time.Since(clock.wall)
+	}
 	if err != nil {
 		r.Timing = clock.since()
 		return notRun(err)
