@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"parallelgo.dev/course/kit/internal/proc"
 )
 
 // Python beside Go: every lesson has Python programs (lessons/*/*.py) that
@@ -115,8 +117,8 @@ func runPython(stdin []byte, file string, args ...string) PythonReport {
 	out.Close()
 	defer os.Remove(out.Name())
 
-	cmd := exec.Command(interp, append([]string{path}, args...)...)
-	cmd.Env = append(os.Environ(),
+	// It dies with the cell, and never talks to the kernel.
+	cmd := proc.Command(interp, append([]string{path}, args...),
 		ScaleEnv+"="+strconv.FormatFloat(Scale(), 'g', -1, 64), // as kit read it, even if set after start
 		"KIT_JSON_FILE="+out.Name(),
 		"PYTHONUNBUFFERED=1", // its lines reach the cell as they are printed
@@ -125,12 +127,11 @@ func runPython(stdin []byte, file string, args ...string) PythonReport {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
 	cmd.Stdout = os.Stdout
-	stderr := &tailWriter{to: os.Stderr}
+	stderr := &proc.Tail{To: os.Stderr, Max: stderrTail}
 	cmd.Stderr = stderr
 	// A process the program left behind may hold its stderr open: do not
 	// wait for it long once the program itself has ended.
 	cmd.WaitDelay = 2 * time.Second
-	configureWorkerCmd(cmd) // dies with the cell
 	if err := cmd.Run(); err != nil {
 		rep.Err = fmt.Errorf("kit: %s %s failed: %v%s%s", filepath.Base(interp), file, err, pythonStderr(stderr.String()),
 			pythonHint(interp, stderr.String()))

@@ -26,10 +26,18 @@ func Self(set ...string) (*exec.Cmd, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot find this program to start it again: %w", err)
 	}
-	cmd := exec.Command(exe, os.Args[1:]...)
+	return Command(exe, os.Args[1:], set...), nil
+}
+
+// Command returns a command that runs another program (name, with args) the
+// way [Self] runs this one: in the environment [Environ] makes from ours and
+// set, dying with its parent where the system allows. kit.Python runs the
+// lessons' Python programs with it.
+func Command(name string, args []string, set ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
 	cmd.Env = Environ(os.Environ(), set...)
 	setDeathSignal(cmd)
-	return cmd, nil
+	return cmd
 }
 
 // Environ is parent without GoNB's pipes (GONB_PIPE*) and without the
