@@ -12,12 +12,16 @@ NBCHECK := build/bin/nbcheck
 # The flags notebook cells are built with (see scripts/install.sh).
 CELL_GOFLAGS := $(shell cat scripts/cell-goflags)
 
-.PHONY: lab test bench strip nbcheck
+.PHONY: lab test kernels bench strip nbcheck
 
-## lab: install what is missing, then start Jupyter on 127.0.0.1 (token on)
+## lab: install what is missing, then start .venv's JupyterLab on 127.0.0.1 (token on) in notebooks/
 lab:
 	@scripts/install.sh lab
 	@PORT=$(PORT) scripts/lab.sh
+
+## kernels: only GoNB and the Go kernel specs, for a JupyterLab you already have
+kernels:
+	@scripts/install.sh kernels
 
 ## test: install what is missing, vet, race-test, run every notebook, check charts in Chromium
 test:

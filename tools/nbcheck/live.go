@@ -206,7 +206,7 @@ func screenshot(p *rod.Page, path string) (string, error) {
 // the course from its own folder ($GONB_DIR/../scripts/wire-gonb.sh), still
 // finds a complete course module.
 func startServer(ctx context.Context, root, out, scale string) (*server, error) {
-	jupyter, err := findJupyter("notebook")
+	jupyter, err := findJupyter(root, "notebook")
 	if err != nil {
 		return nil, err
 	}
