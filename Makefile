@@ -23,7 +23,7 @@ lab:
 kernels:
 	@scripts/install.sh kernels
 
-## test: install what is missing, vet, race-test, run every notebook, check charts in Chromium
+## test: install what is missing, vet, race-test, run every notebook live in JupyterLab, rehearse Binder
 test:
 	@scripts/install.sh test
 	go vet ./...
