@@ -32,6 +32,7 @@ test:
 	go -C tools test -race ./...
 	@$(MAKE) --no-print-directory nbcheck
 	$(NBCHECK) all -scale $(SCALE)
+	scripts/binder-rehearsal.sh $(NBCHECK) $(SCALE)
 
 ## bench: kit's benchmarks, built as notebook cells are, with the comparison with Python's multiprocessing
 bench:
