@@ -125,8 +125,12 @@ func (r labResult) String() string {
 }
 
 // cmdLab implements `nbcheck lab`.
-func cmdLab(args []string) int {
-	fs := newFlagSet("lab", "[flags] [notebooks...]")
+func cmdLab(args []string) int { return labCommand("lab", args, false) }
+
+// labCommand parses a lab-like command's flags, opens the lab session and
+// checks the notebooks, then, with interrupt, the interrupt check.
+func labCommand(name string, args []string, interrupt bool) int {
+	fs := newFlagSet(name, "[flags] [notebooks...]")
 	var o labOpts
 	o.flags(fs)
 	fs.Parse(args)
@@ -142,6 +146,15 @@ func cmdLab(args []string) int {
 	}
 	defer ls.done()
 	passed, failed := ls.checkAll(paths)
+	if interrupt && ls.ctx.Err() == nil {
+		if line, ok := ls.checkInterrupt(); ok {
+			fmt.Println("PASS " + line)
+			passed++
+		} else {
+			fmt.Println("FAIL " + line)
+			failed++
+		}
+	}
 	return summary(passed, failed)
 }
 
