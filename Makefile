@@ -12,14 +12,18 @@ NBCHECK := build/bin/nbcheck
 # The flags notebook cells are built with (see scripts/install.sh).
 CELL_GOFLAGS := $(shell cat scripts/cell-goflags)
 
-.PHONY: lab test bench strip nbcheck
+.PHONY: lab test kernels bench strip nbcheck
 
-## lab: install what is missing, then start Jupyter on 127.0.0.1 (token on)
+## lab: install what is missing, then start .venv's JupyterLab on 127.0.0.1 (token on) in notebooks/
 lab:
 	@scripts/install.sh lab
 	@PORT=$(PORT) scripts/lab.sh
 
-## test: install what is missing, vet, race-test, run every notebook, check charts in Chromium
+## kernels: only GoNB and the Go kernel specs, for a JupyterLab you already have
+kernels:
+	@scripts/install.sh kernels
+
+## test: install what is missing, vet, race-test, run every notebook live in JupyterLab, rehearse Binder
 test:
 	@scripts/install.sh test
 	go vet ./...
@@ -28,6 +32,7 @@ test:
 	go -C tools test -race ./...
 	@$(MAKE) --no-print-directory nbcheck
 	$(NBCHECK) all -scale $(SCALE)
+	scripts/binder-rehearsal.sh $(NBCHECK) $(SCALE)
 
 ## bench: kit's benchmarks, built as notebook cells are, with the comparison with Python's multiprocessing
 bench:

@@ -96,7 +96,10 @@ func (p *progress) draw() {
 		strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, p.total, elapsed)
 }
 
-// done stops the display and erases it: the run's own output replaces it.
+// done stops the display. On a terminal it erases the line: the run's own
+// output replaces it. In a notebook the bar stays, showing the final count:
+// an output cannot be removed, and a blanked one would leave an empty
+// output behind.
 func (p *progress) done() {
 	if p == nil {
 		return
@@ -110,7 +113,7 @@ func (p *progress) done() {
 		return
 	}
 	if p.id != "" {
-		gonbui.UpdateHTML(p.id, "")
+		p.draw()
 	} else {
 		fmt.Fprint(os.Stderr, "\r\033[K")
 	}

@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
-# install.sh: installs what the course needs besides Go, each piece only when it
-# is missing, so a second run installs nothing and takes seconds.
+# install.sh: installs what the course needs besides Go and Python, each piece
+# only when it is missing or out of date, so a second run installs nothing and
+# takes seconds.
 #
 # The one place where installing happens: `make lab`, `make test` and Binder's
 # postBuild all call it.
 #
-#   scripts/install.sh lab     Jupyter, GoNB, goimports, kernel specs, warm build cache
-#   scripts/install.sh test    the same, plus Chromium for the browser checks
-#   scripts/install.sh binder  the Go side only: conda already provides Jupyter and a C compiler
+#   scripts/install.sh lab      .venv with requirements.txt (JupyterLab, Notebook 7, ...),
+#                               GoNB, goimports, kernel specs, a warm Go build cache
+#   scripts/install.sh test     the same, plus Chromium for the browser checks
+#   scripts/install.sh binder   the Go side only: Binder's conda environment already
+#                               holds requirements.txt (environment.yml's pip section)
+#   scripts/install.sh kernels  the Go side only, for a Jupyter you already have:
+#                               GoNB, goimports and the kernel specs
 #
-# Every failure ends with one line that says what to do.
+# Every failure ends with one line that says what to do; what a failure
+# interrupts is redone by the next run.
 set -euo pipefail
 
 readonly GO_MIN=1.24.4 # keep in step with go.mod's go directive
 readonly GONB_VERSION=v0.11.4 # keep in step with tools/go.mod
+readonly PYTHON_MIN=3.11 # numpy 2.4 and pandas 3.1 in requirements.txt need it
 
 target=${1:-lab}
-case $target in lab | test | binder) ;; *)
-	echo "install.sh: unknown target '$target' (use lab, test or binder)" >&2
+case $target in lab | test | binder | kernels) ;; *)
+	echo "install.sh: unknown target '$target' (use lab, test, binder or kernels)" >&2
 	exit 2
 	;;
 esac
@@ -33,11 +40,12 @@ die() {
 	printf 'install: %s\n' "$*" >&2
 	exit 1
 }
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
 
 # --- Go ------------------------------------------------------------------
 command -v go >/dev/null || die "no 'go' on PATH: install Go $GO_MIN or newer from https://go.dev/dl/ and run this again"
 have=$(go env GOVERSION | sed 's/^go//; s/[^0-9.].*//')
-[ "$(printf '%s\n%s\n' "$GO_MIN" "$have" | sort -V | head -n1)" = "$GO_MIN" ] ||
+version_ge "$have" "$GO_MIN" ||
 	die "Go $have is older than the $GO_MIN this course needs: install a newer Go from https://go.dev/dl/"
 gobin=$(go env GOBIN)
 [ -n "$gobin" ] || gobin="$(go env GOPATH)/bin"
@@ -46,16 +54,29 @@ goroot_bin="$(go env GOROOT)/bin"
 PATH=$(printf '%s' "$gobin:$goroot_bin:$PATH" | awk -v RS=: -v ORS=: '!seen[$0]++' | sed 's/:$//')
 export PATH
 
-# --- system packages (Debian and Ubuntu) ------------------------------------
+# --- Python (lab and test; Binder's and your own Jupyter bring theirs) -----
+venv="$root/.venv"
 packages=()
-if [ "$target" != binder ]; then
-	# Debian's Jupyter lives in /usr/bin; a pyenv or venv python3 earlier on
-	# PATH does not have it, so look for the jupyter command itself.
-	if ! command -v jupyter >/dev/null || ! jupyter nbconvert --version >/dev/null 2>&1; then
-		packages+=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client jupyter-nbformat)
+if [ "$target" = lab ] || [ "$target" = test ]; then
+	command -v python3 >/dev/null ||
+		die "no 'python3' on PATH: install Python $PYTHON_MIN or newer (Debian: apt-get install python3 python3-venv) and run this again"
+	pyver=$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+	version_ge "$pyver" "$PYTHON_MIN" ||
+		die "python3 is Python $pyver, older than the $PYTHON_MIN requirements.txt needs: put a newer python3 first on PATH and run this again"
+	# Debian splits venv's pip bootstrap (ensurepip) into python3-venv.
+	if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+		if [ "$(command -v python3)" = /usr/bin/python3 ] && command -v apt-get >/dev/null; then
+			packages+=("python$pyver-venv")
+		else
+			die "$(command -v python3) has no venv module with pip (ensurepip): install it (Debian: python3-venv) or put another python3 first on PATH, and run this again"
+		fi
 	fi
-	# The race detector needs cgo and so a C compiler.
-	command -v cc >/dev/null || packages+=(gcc libc6-dev)
+fi
+
+# --- system packages (Debian and Ubuntu) ------------------------------------
+# The race detector needs cgo and so a C compiler (Binder's conda has one).
+if [ "$target" != binder ] && ! command -v cc >/dev/null; then
+	packages+=(gcc libc6-dev)
 fi
 if [ "$target" = test ] && ! command -v chromium >/dev/null; then
 	packages+=(chromium fonts-dejavu-core)
@@ -74,6 +95,32 @@ if [ ${#packages[@]} -gt 0 ]; then
 	"${sudo[@]}" apt-get update -qq >/dev/null || die "apt-get update failed: check the network or the apt sources, then run this again"
 	"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null ||
 		die "apt-get install ${packages[*]} failed: see the message above, fix it, and run this again"
+fi
+
+# --- .venv from requirements.txt --------------------------------------------
+# The stamp holds requirements.txt's hash and is written only after pip
+# succeeded: an interrupted or failed install has no stamp, so the next run
+# installs again (pip keeps what is already there), and an edited
+# requirements.txt is installed on the next run.
+if [ "$target" = lab ] || [ "$target" = test ]; then
+	stamp="$venv/.requirements.sha256"
+	want=$( (cat "$root/requirements.txt"; echo "python $pyver") | sha256sum | cut -d' ' -f1)
+	if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+		rm -f "$stamp"
+		# A .venv whose python no longer runs (moved, or its Python removed) is made anew.
+		if ! "$venv/bin/python" -c 'import sys' 2>/dev/null; then
+			rm -rf "$venv"
+			say "creating $venv with $(command -v python3) (Python $pyver)"
+			python3 -m venv "$venv" || {
+				rm -rf "$venv"
+				die "python3 -m venv failed (message above): install your Python's venv module (Debian: python3-venv) and run this again"
+			}
+		fi
+		say "installing requirements.txt into .venv (JupyterLab, Notebook 7, nbconvert, pandas, Dask; about a minute)"
+		"$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$root/requirements.txt" ||
+			die "pip could not install requirements.txt (message above): check that PyPI is reachable (proxy, network), then run this again"
+		printf '%s\n' "$want" >"$stamp"
+	fi
 fi
 
 # --- GoNB and goimports, pinned by tools/go.mod ---------------------------------
@@ -107,7 +154,7 @@ write_kernel() { # name, display name, extra argument or ''
  "display_name": $(json_string "$2"),
  "language": "go",
  "interrupt_mode": "message",
- "env": {"PATH": $(json_string "$gobin:$goroot_bin:$PATH"), "GOFLAGS": $(json_string "$cell_goflags")}
+ "env": {"PATH": $(json_string "$PATH"), "GOFLAGS": $(json_string "$cell_goflags")}
 }
 EOF
 	)
@@ -132,4 +179,7 @@ if command -v cc >/dev/null || command -v gcc >/dev/null; then
 	(cd "$root" && GOFLAGS=$cell_goflags CGO_ENABLED=1 go build -race ./...) ||
 		die "building with -race failed: see the errors above"
 fi
-say "ready (Go $have, GoNB $GONB_VERSION in $gobin, kernels in $kernels)"
+case $target in
+lab | test) say "ready (Go $have, GoNB $GONB_VERSION in $gobin, kernels in $kernels, Jupyter in .venv)" ;;
+*) say "ready (Go $have, GoNB $GONB_VERSION in $gobin, kernels in $kernels)" ;;
+esac

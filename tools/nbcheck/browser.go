@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net/url"
 	"os"
@@ -29,77 +28,57 @@ const ChartSelector = "[data-kit-chart]"
 
 // browserOpts are the flags of `nbcheck browser`.
 type browserOpts struct {
-	root, out, notebook, chromium, selector, scale string
-	pages, live                                    bool
-	timeout                                        time.Duration
+	root, out, chromium, selector string
 }
 
-// cmdBrowser implements `nbcheck browser`.
+// cmdBrowser implements `nbcheck browser`: the charts of every exported
+// page in OUT/html, as `nbcheck run` writes them.
 func cmdBrowser(args []string) int {
 	fs := newFlagSet("browser", "[flags]")
 	var o browserOpts
 	fs.StringVar(&o.out, "out", "", "output folder holding html/ (default: build/ at the repository root)")
 	fs.StringVar(&o.root, "root", "", "repository root (default: found from the current directory)")
-	fs.StringVar(&o.scale, "scale", "0.02", "KIT_SCALE for the live notebook's kernel")
-	o.flags(fs)
+	fs.StringVar(&o.chromium, "chromium", "", "Chromium binary (default: /usr/bin/chromium, else chromium on PATH)")
+	fs.StringVar(&o.selector, "charts", ChartSelector, "CSS selector of chart containers")
 	fs.Parse(args)
 	var err error
 	if o.out, err = outDir(o.root, o.out); err != nil {
 		fmt.Fprintln(os.Stderr, "nbcheck:", err)
 		return 2
 	}
-	ctx, br, done, err := openBrowser(o)
+	ctx, br, done, err := openBrowser(o.chromium)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "nbcheck:", err)
 		return 2
 	}
 	defer done()
 
+	pages, _ := filepath.Glob(filepath.Join(o.out, "html", "*.html"))
+	sort.Strings(pages)
+	if len(pages) == 0 {
+		fmt.Printf("FAIL no exported pages in %s (run `nbcheck run` first)\n", filepath.Join(o.out, "html"))
+		return summary(0, 1)
+	}
 	passed, failed := 0, 0
-	count := func(ok bool) {
-		if ok {
+	for _, p := range pages {
+		if ctx.Err() != nil {
+			fmt.Println("FAIL interrupted")
+			return summary(passed, failed+1)
+		}
+		if br.checkPage(ctx, p, o.selector) {
 			passed++
 		} else {
 			failed++
 		}
 	}
-	if o.pages {
-		pages, _ := filepath.Glob(filepath.Join(o.out, "html", "*.html"))
-		sort.Strings(pages)
-		if len(pages) == 0 {
-			fmt.Printf("FAIL no exported pages in %s (run `nbcheck run` first)\n", filepath.Join(o.out, "html"))
-			count(false)
-		}
-		for _, p := range pages {
-			count(br.checkPage(ctx, p, o))
-		}
-	}
-	if o.live && ctx.Err() == nil {
-		count(br.checkLive(ctx, o))
-	}
-	if ctx.Err() != nil {
-		fmt.Println("FAIL interrupted")
-		count(false)
-	}
 	return summary(passed, failed)
-}
-
-// flags declares the browser's own flags on fs (`nbcheck all` shares them;
-// -out, -root and -scale are declared by the caller).
-func (o *browserOpts) flags(fs *flag.FlagSet) {
-	fs.StringVar(&o.notebook, "notebook", "notebooks/00-getting-started.ipynb", "notebook to run in the live Notebook UI (relative to the root)")
-	fs.StringVar(&o.chromium, "chromium", "", "Chromium binary (default: /usr/bin/chromium, else chromium on PATH)")
-	fs.StringVar(&o.selector, "charts", ChartSelector, "CSS selector of chart containers")
-	fs.BoolVar(&o.pages, "pages", true, "check the exported HTML pages in OUT/html")
-	fs.BoolVar(&o.live, "live", true, "run one notebook in the live classic Notebook UI")
-	fs.DurationVar(&o.timeout, "live-timeout", 10*time.Minute, "time limit for the live notebook's run")
 }
 
 // openBrowser starts headless Chromium with a context that Ctrl-C or SIGTERM
 // cancels, so that the deferred clean-ups (browser, notebook server,
 // temporary copy) still run. done stops everything.
-func openBrowser(o browserOpts) (ctx context.Context, br *browser, done func(), err error) {
-	bin, err := findChromium(o.chromium)
+func openBrowser(chromium string) (ctx context.Context, br *browser, done func(), err error) {
+	bin, err := findChromium(chromium)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -245,9 +224,10 @@ const chartsJS = `(sel) => Array.from(document.querySelectorAll(sel)).map((el, i
   return {id: el.id || el.getAttribute('data-kit-chart') || '#' + (i + 1), drawn: false, why: why};
 })`
 
-// waitCharts polls the page's charts until all have drawn or the time is up
-// (echarts draws on the next animation frames; the library unpacks first).
-func waitCharts(ctx context.Context, p *rod.Page, sel string, limit time.Duration) ([]chart, error) {
+// waitCharts polls the page's charts until there are at least atLeast and
+// all have drawn, or the time is up (outputs render as the page loads;
+// echarts draws on the next animation frames, once the library unpacked).
+func waitCharts(ctx context.Context, p *rod.Page, sel string, atLeast int, limit time.Duration) ([]chart, error) {
 	deadline := time.Now().Add(limit)
 	for {
 		var charts []chart
@@ -258,7 +238,7 @@ func waitCharts(ctx context.Context, p *rod.Page, sel string, limit time.Duratio
 		if err := res.Value.Unmarshal(&charts); err != nil {
 			return nil, err
 		}
-		done := true
+		done := len(charts) >= atLeast
 		for _, c := range charts {
 			done = done && c.Drawn
 		}
@@ -288,10 +268,10 @@ func chartProblems(charts []chart) []string {
 // and checks its charts. Exported pages also reference CDN scripts
 // (RequireJS, MathJax): those are blocked and reported as a note only,
 // since kit's charts must draw without them.
-func (br *browser) checkPage(ctx context.Context, path string, o browserOpts) bool {
+func (br *browser) checkPage(ctx context.Context, path, sel string) bool {
 	name := filepath.Base(path)
 	br.takeBlocked()
-	charts, exceptions, err := br.pageCharts(ctx, path, o.selector, 15*time.Second)
+	charts, exceptions, err := br.pageCharts(ctx, path, sel, 0, 15*time.Second)
 	if err != nil {
 		fmt.Printf("FAIL %s  %v\n", name, err)
 		return false
@@ -316,7 +296,7 @@ func (br *browser) checkPage(ctx context.Context, path string, o browserOpts) bo
 
 // pageCharts opens a local HTML file in a new tab and reports its charts
 // once all have drawn or wait has passed, with the script errors seen.
-func (br *browser) pageCharts(ctx context.Context, path, sel string, wait time.Duration) ([]chart, []string, error) {
+func (br *browser) pageCharts(ctx context.Context, path, sel string, atLeast int, wait time.Duration) ([]chart, []string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, nil, err
@@ -343,7 +323,7 @@ func (br *browser) pageCharts(ctx context.Context, path, sel string, wait time.D
 	if err != nil {
 		return nil, nil, fmt.Errorf("loading: %w", err)
 	}
-	charts, err := waitCharts(ctx, p, sel, wait)
+	charts, err := waitCharts(ctx, p, sel, atLeast, wait)
 	mu.Lock()
 	defer mu.Unlock()
 	return charts, append([]string(nil), exceptions...), err

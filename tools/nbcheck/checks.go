@@ -43,7 +43,10 @@ func (p Problem) String() string {
 //     ("exit status n"), a race report under %goflags -race ("exit status 66");
 //   - it is tagged raises-exception and has no error output;
 //   - it did not run (no execution count: the kernel died or the run stopped);
-//   - it has no output at all although it runs code (see [ExpectsOutput]).
+//   - it has no output at all although it runs code (see [ExpectsOutput]);
+//   - it has a display output with nothing to show (every representation
+//     empty): a display updated in place, such as a progress bar, that was
+//     blanked at the end leaves such a hole in the notebook.
 func CheckExecuted(nb *Notebook) []Problem {
 	var probs []Problem
 	n := 0
@@ -65,11 +68,32 @@ func CheckExecuted(nb *Notebook) []Problem {
 			probs = append(probs, Problem{n, "error in an untagged cell: " + ErrorSummary(c)})
 		case tagged && !failed:
 			probs = append(probs, Problem{n, "tagged " + TagRaisesException + " but did not fail"})
+		case hasEmptyDisplay(c):
+			probs = append(probs, Problem{n, "an empty display output (a progress bar or display left blank)"})
 		case len(c.Outputs()) == 0 && !c.HasTag(TagNoOutput) && ExpectsOutput(src):
 			probs = append(probs, Problem{n, "no output (tag the cell " + TagNoOutput + " if that is intended)"})
 		}
 	}
 	return probs
+}
+
+// hasEmptyDisplay reports whether one of the cell's display outputs has
+// only empty representations (or none).
+func hasEmptyDisplay(c Cell) bool {
+	for _, o := range c.Outputs() {
+		if t := o["output_type"]; t != "display_data" && t != "execute_result" {
+			continue
+		}
+		d, _ := o["data"].(map[string]any)
+		empty := true
+		for _, v := range d {
+			empty = empty && strings.TrimSpace(joinText(v)) == ""
+		}
+		if empty {
+			return true
+		}
+	}
+	return false
 }
 
 func hasError(c Cell) bool {

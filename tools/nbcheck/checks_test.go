@@ -24,6 +24,8 @@ func TestCheckExecuted(t *testing.T) {
 		{"tagged-did-not-fail.ipynb", []string{"cell 1: tagged raises-exception but did not fail"}},
 		{"missing-output.ipynb", []string{"cell 1: no output"}},
 		{"declarations-pass.ipynb", nil},
+		// A progress bar blanked at the end, beside the run's own output.
+		{"empty-display.ipynb", []string{"cell 1: an empty display output"}},
 		// Real runs of the same probe notebook on GoNB with and without
 		// --raw_error: compile error (tagged), panic, os.Exit(1), stderr
 		// only (fine), undefined name, then an empty %% cell.

@@ -21,165 +21,30 @@ import (
 	"github.com/go-rod/rod/lib/proto"
 )
 
-// server is a classic Notebook server started for the live check, serving a
-// temporary copy of notebooks/ with token authentication on.
+// server is a JupyterLab server started for the browser checks, serving a
+// temporary mirror of the repository with token authentication on.
 type server struct {
-	cmd   *exec.Cmd
-	dir   string // the copy of notebooks/
-	port  int
-	token string
-	log   *os.File
+	jupyter string // the jupyter command that serves
+	cmd     *exec.Cmd
+	dir     string // the mirror of the repository: the server's root
+	state   string // settings, workspaces: kept away from the user's own
+	port    int
+	token   string
+	log     *os.File
 }
 
 func (s *server) base() string { return "http://127.0.0.1:" + strconv.Itoa(s.port) }
 
-// checkLive runs one notebook in the live classic Notebook UI and prints one
-// PASS or FAIL line for it.
-func (br *browser) checkLive(ctx context.Context, o browserOpts) bool {
-	root, err := findRoot(o.root)
-	if err != nil {
-		fmt.Println("FAIL live:", err)
-		return false
-	}
-	src := o.notebook
-	if !filepath.IsAbs(src) {
-		src = filepath.Join(root, src)
-	}
-	name := filepath.Base(src)
-	fail := func(format string, args ...any) bool {
-		fmt.Printf("FAIL live %s  %s\n", name, fmt.Sprintf(format, args...))
-		return false
-	}
-	if _, err := os.Stat(src); err != nil {
-		return fail("%v", err)
-	}
-	start := time.Now()
-	rel, err := filepath.Rel(filepath.Join(root, "notebooks"), src)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return fail("-notebook must be in %s", filepath.Join(root, "notebooks"))
-	}
-	srv, err := startServer(ctx, root, o.out, o.scale)
-	if err != nil {
-		return fail("%v", err)
-	}
-	defer srv.stop()
-	br.allow("127.0.0.1:" + strconv.Itoa(srv.port))
-
-	var probs []string
-	if err := srv.checkAuth(); err != nil {
-		probs = append(probs, "security: "+err.Error())
-	}
-
-	page, err := br.b.Page(proto.TargetCreateTarget{})
-	if err != nil {
-		return fail("%v", err)
-	}
-	defer page.Close()
-	page = page.Context(ctx)
-	// A wide, tall window: the screenshot shows the notebook, not a phone view.
-	page.SetViewport(&proto.EmulationSetDeviceMetricsOverride{Width: 1280, Height: 900, DeviceScaleFactor: 1})
-
-	nbURL := srv.base() + "/notebooks/" + filepath.ToSlash(rel) + "?token=" + srv.token
-	if err := page.Navigate(nbURL); err != nil {
-		return fail("opening the notebook: %v", err)
-	}
-	// Loaded and the kernel connected and idle: GoNB started.
-	const ready = `() => !!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded &&
-		Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected() &&
-		document.querySelector('#kernel_indicator_icon.kernel_idle_icon'))`
-	if err := waitJS(ctx, page, ready, 2*time.Minute); err != nil {
-		return fail("waiting for the kernel: %v", err)
-	}
-	if _, err := page.Eval(`() => Jupyter.notebook.execute_all_cells()`); err != nil {
-		return fail("running all cells: %v", err)
-	}
-	// Done: no cell shows [*] (class "running") and the kernel is idle, twice
-	// in a row, so that a gap between two cells is not taken for the end.
-	const done = `() => document.querySelectorAll('.cell.running').length === 0 &&
-		!!document.querySelector('#kernel_indicator_icon.kernel_idle_icon')`
-	if err := waitJS(ctx, page, done, o.timeout, 2); err != nil {
-		probs = append(probs, "waiting for the cells to finish: "+err.Error())
-	}
-
-	// The live notebook as nbformat JSON goes through the same checks as a
-	// headless run.
-	res, err := page.Eval(`() => JSON.stringify(Jupyter.notebook.toJSON())`)
-	if err != nil {
-		return fail("reading the notebook: %v", err)
-	}
-	nb, err := ParseNotebook([]byte(res.Value.Str()))
-	if err != nil {
-		return fail("reading the notebook: %v", err)
-	}
-	for _, p := range CheckExecuted(nb) {
-		probs = append(probs, p.String())
-	}
-
-	charts, err := waitCharts(ctx, page, o.selector, 15*time.Second)
-	if err != nil {
-		probs = append(probs, "charts: "+err.Error())
-	}
-	probs = append(probs, chartProblems(charts)...)
-	if err == nil && len(charts) == 0 {
-		probs = append(probs, "no chart ("+o.selector+") in the notebook")
-	}
-
-	shot, err := screenshot(page, filepath.Join(o.out, "screenshots", strings.TrimSuffix(name, ".ipynb")+".png"))
-	if err != nil {
-		probs = append(probs, "screenshot: "+err.Error())
-	}
-	if b := br.takeBlocked(); len(b) > 0 {
-		fmt.Printf("     note: blocked %s (first: %s)\n", plural(len(b), "network request", "network requests"), b[0])
-	}
-	stats := fmt.Sprintf("%d cells  %s drew  %.1fs", len(nb.Cells()), plural(len(charts), "chart", "charts"), time.Since(start).Seconds())
-	if len(probs) > 0 {
-		fmt.Printf("FAIL live %s  %s  (%s)\n", name, probs[0], stats)
-		for _, p := range probs[1:] {
-			fmt.Printf("     %s\n", p)
-		}
-		return false
-	}
-	fmt.Printf("PASS live %s  %s  token required  screenshot %s\n", name, stats, shot)
-	return true
-}
-
-// waitJS polls a JavaScript predicate until it has been true `times` polls
-// in a row (default once), the limit passes, or ctx ends.
-func waitJS(ctx context.Context, p *rod.Page, js string, limit time.Duration, times ...int) error {
-	need, got := 1, 0
-	if len(times) > 0 {
-		need = times[0]
-	}
-	deadline := time.Now().Add(limit)
-	for {
-		res, err := p.Eval(js)
-		if err == nil && res.Value.Bool() {
-			if got++; got >= need {
-				return nil
-			}
-		} else {
-			got = 0
-		}
-		if time.Now().After(deadline) {
-			if err != nil {
-				return fmt.Errorf("gave up after %v: %w", limit, err)
-			}
-			return fmt.Errorf("gave up after %v", limit)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(500 * time.Millisecond):
-		}
-	}
-}
-
-// screenshot saves the whole notebook: classic Notebook scrolls inside its
-// own element, so the window is made as tall as the notebook first.
+// screenshot saves the whole notebook: JupyterLab scrolls inside the
+// notebook's own element, so the side bar is closed, the window is made as
+// tall as the notebook (up to a limit) and the notebook scrolled to its top.
 func screenshot(p *rod.Page, path string) (string, error) {
+	const outer = `document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer')`
 	res, err := p.Eval(`() => {
-		const site = document.querySelector('#site'), header = document.querySelector('#header');
-		return (site ? site.scrollHeight : document.body.scrollHeight) + (header ? header.offsetHeight : 0);
+		if (window.jupyterapp) jupyterapp.shell.collapseLeft();
+		const nb = ` + outer + `;
+		const top = nb ? nb.getBoundingClientRect().top : 0;
+		return Math.ceil(top + (nb ? nb.scrollHeight : document.body.scrollHeight));
 	}`)
 	if err != nil {
 		return "", err
@@ -188,7 +53,11 @@ func screenshot(p *rod.Page, path string) (string, error) {
 	if err := p.SetViewport(&proto.EmulationSetDeviceMetricsOverride{Width: 1280, Height: h, DeviceScaleFactor: 1}); err != nil {
 		return "", err
 	}
-	time.Sleep(500 * time.Millisecond) // let the layout settle at the new size
+	time.Sleep(time.Second) // let the layout settle at the new size
+	if _, err := p.Eval(`() => { const nb = ` + outer + `; if (nb) nb.scrollTop = 0; }`); err != nil {
+		return "", err
+	}
+	time.Sleep(500 * time.Millisecond)
 	png, err := p.Screenshot(false, nil)
 	if err != nil {
 		return "", err
@@ -199,28 +68,51 @@ func screenshot(p *rod.Page, path string) (string, error) {
 	return path, os.WriteFile(path, png, 0o644)
 }
 
+// labSettings are JupyterLab user settings for the checks: no news or
+// update checks (the browser has no network, and their notice would sit in
+// every screenshot).
+var labSettings = map[string]string{
+	"@jupyterlab/apputils-extension/notification.jupyterlab-settings": `{"fetchNews": "false", "checkForUpdates": false}`,
+}
+
 // startServer mirrors the repository into a temporary folder, notebooks/
-// copied and everything else symlinked, and starts `jupyter notebook` on
-// the copy of notebooks/, on a free port with a random token. The committed
-// notebooks are never touched, while a notebook's set-up cell, which finds
-// the course from its own folder ($GONB_DIR/../scripts/wire-gonb.sh), still
-// finds a complete course module.
-func startServer(ctx context.Context, root, out, scale string) (*server, error) {
-	jupyter, err := findJupyter("notebook")
-	if err != nil {
-		return nil, err
-	}
+// copied and everything else symlinked, and starts `jupyter lab` on the
+// mirror, on a free port with a random token, as Binder does (the
+// notebooks at /lab/tree/notebooks/). The committed notebooks are never
+// touched, while a notebook's set-up cell, which finds the course from its
+// own folder ($GONB_DIR/../scripts/wire-gonb.sh), still finds a complete
+// course module. KIT_SCALE reaches the kernels through the server's
+// environment. Settings, workspaces and notebook signatures stay in
+// temporary places: the user's own JupyterLab state is neither read nor
+// changed.
+func startServer(ctx context.Context, jupyter, root, out, scale string) (*server, error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "nbcheck-live-")
-	if err != nil {
+	s := &server{jupyter: jupyter}
+	var err error
+	if s.dir, err = os.MkdirTemp("", "nbcheck-lab-"); err != nil {
 		return nil, err
 	}
-	s := &server{dir: dir}
-	if err := mirrorRoot(root, dir); err != nil {
+	if s.state, err = os.MkdirTemp("", "nbcheck-lab-state-"); err != nil {
 		s.stop()
 		return nil, err
+	}
+	if err := mirrorRoot(root, s.dir); err != nil {
+		s.stop()
+		return nil, err
+	}
+	settings := filepath.Join(s.state, "settings")
+	for name, text := range labSettings {
+		p := filepath.Join(settings, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			s.stop()
+			return nil, err
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			s.stop()
+			return nil, err
+		}
 	}
 	tok := make([]byte, 24)
 	rand.Read(tok)
@@ -229,26 +121,34 @@ func startServer(ctx context.Context, root, out, scale string) (*server, error) 
 		s.stop()
 		return nil, err
 	}
-	if s.log, err = os.Create(filepath.Join(out, "live-server.log")); err != nil {
+	if s.log, err = os.Create(filepath.Join(out, "lab-server.log")); err != nil {
 		s.stop()
 		return nil, err
 	}
-	s.cmd = exec.Command(jupyter, "notebook", "--no-browser",
+	s.cmd = exec.Command(jupyter, "lab", "--no-browser",
 		"--ip=127.0.0.1", "--port="+strconv.Itoa(s.port), "--port-retries=0",
-		"--notebook-dir="+filepath.Join(dir, "notebooks"))
+		"--ServerApp.root_dir="+s.dir,
+		// window.jupyterapp: the checks drive JupyterLab's own commands
+		// and read the live notebook model.
+		"--LabApp.expose_app_in_browser=True",
+		"--LabApp.user_settings_dir="+settings,
+		"--LabApp.workspaces_dir="+filepath.Join(s.state, "workspaces"),
+		// Signatures of saved notebooks, which make their charts draw
+		// when opened again, only for this server's life.
+		"--NotebookNotary.db_file=:memory:")
 	if os.Geteuid() == 0 {
 		// Containers and CI often run as root; Jupyter refuses that unless told.
 		s.cmd.Args = append(s.cmd.Args, "--allow-root")
 	}
 	// The token goes in the environment, not on the command line where
-	// every local user could read it with ps; Notebook 6 reads JUPYTER_TOKEN.
+	// every local user could read it with ps.
 	s.cmd.Env = append(os.Environ(), "JUPYTER_TOKEN="+s.token, "KIT_SCALE="+scale)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	ownProcessGroup(s.cmd)
 	if err := s.cmd.Start(); err != nil {
 		s.cmd = nil
 		s.stop()
-		return nil, fmt.Errorf("starting jupyter notebook: %w", err)
+		return nil, fmt.Errorf("starting jupyter lab: %w", err)
 	}
 	exited := make(chan struct{})
 	go func() { s.cmd.Wait(); close(exited) }()
@@ -261,7 +161,7 @@ func startServer(ctx context.Context, root, out, scale string) (*server, error) 
 		select {
 		case <-exited:
 			s.stop()
-			return nil, fmt.Errorf("jupyter notebook exited at start (log: %s)", s.log.Name())
+			return nil, fmt.Errorf("jupyter lab exited at start (log: %s)", s.log.Name())
 		case <-ctx.Done():
 			s.stop()
 			return nil, ctx.Err()
@@ -269,7 +169,7 @@ func startServer(ctx context.Context, root, out, scale string) (*server, error) 
 		}
 		if time.Now().After(deadline) {
 			s.stop()
-			return nil, fmt.Errorf("jupyter notebook did not answer on port %d (log: %s)", s.port, s.log.Name())
+			return nil, fmt.Errorf("jupyter lab did not answer on port %d (log: %s)", s.port, s.log.Name())
 		}
 	}
 }
@@ -329,7 +229,12 @@ func (s *server) stop() {
 	if s.log != nil {
 		s.log.Close()
 	}
-	os.RemoveAll(s.dir)
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
+	}
+	if s.state != "" {
+		os.RemoveAll(s.state)
+	}
 }
 
 func (s *server) shutdownKernels() {

@@ -1,37 +1,75 @@
-// Command nbcheck runs and checks the course notebooks: headless on the GoNB
-// kernel, in the browser, and as committed.
+// Command nbcheck runs and checks the course notebooks: live in JupyterLab
+// in headless Chromium, headless on the GoNB kernel, and as committed.
 //
 // Usage (from anywhere in the repository; -root overrides the search for the
 // repository root, the nearest parent holding notebooks/):
 //
-//	nbcheck all [run's and browser's flags] [notebooks...]
+//	nbcheck lab [-scale 0.02] [-out build] [-timeout 10m] [-pages] [-jupyter J] [notebooks...]
+//	nbcheck all [lab's flags] [notebooks...]
 //	nbcheck run [-scale 0.02] [-out build] [-kernel gonb-raw] [-timeout 10m] [notebooks...]
+//	nbcheck browser [-out build]
 //	nbcheck strip [-check] [notebooks...]
-//	nbcheck browser [-out build] [-scale 0.02] [-notebook notebooks/00-getting-started.ipynb]
 //
 // With no notebooks named, every notebooks/*.ipynb of the repository is used.
 //
-// run executes each notebook, one at a time, with `jupyter nbconvert
-// --execute --allow-errors` and KIT_SCALE set, into OUT/executed, exports it
-// to OUT/html, and prints one line per notebook:
+// lab starts JupyterLab (the repository's .venv/bin/jupyter, else jupyter on
+// PATH, or -jupyter) on 127.0.0.1 with a random token (passed in
+// JUPYTER_TOKEN, never on the command line; auth is never turned off) and
+// KIT_SCALE in its environment, on a temporary mirror of the repository
+// (notebooks/ copied, the rest symlinked, so the committed files are never
+// touched and a notebook's set-up cell still finds the course module; a
+// notebook from elsewhere is copied into the mirror's notebooks/). It
+// checks that the server refuses /api/contents and /tree without the token
+// (403 or a redirect to /login), then, for each notebook, in headless
+// Chromium (/usr/bin/chromium, never downloaded; every http(s) request
+// outside the server blocked), it opens the notebook in JupyterLab, runs
+// all cells with JupyterLab's "Run All Cells" command, waits for the kernel
+// to be idle, and fails the notebook when
+//   - the live notebook model, read as nbformat JSON, fails the checks of
+//     a headless run (below);
+//   - a chart container (an element carrying data-kit-chart) holds no
+//     <canvas> or only one whose pixels are all one colour;
+//   - a cell tagged solution shows its source (it must carry metadata
+//     jupyter.source_hidden, and none of its lines may be visible text);
+//   - once saved and opened afresh in Notebook 7, or exported to HTML and
+//     opened from file:// (-pages), its charts do not all draw again.
 //
-//	PASS 00-getting-started.ipynb  12 cells  8.3s
-//	FAIL 01-concurrency.ipynb  cell 7: error in an untagged cell: panic: boom (exit status 2)  (14 cells  9.1s)
+// It saves OUT/screenshots/NAME.png, the saved notebook in OUT/executed and
+// the page in OUT/html, and prints one line per notebook:
+//
+//	PASS 00-getting-started.ipynb  31 cells  2 charts drawn  26.9s  screenshot build/screenshots/00-getting-started.png
+//	FAIL bad.ipynb  cell 2: error in an untagged cell: panic: boom (exit status 2)  (32 cells  2 charts drawn  26.7s)
 //
 // then a closing line "N passed, M failed"; the exit status is 1 when any
-// notebook failed. A notebook fails when its committed file carries outputs,
-// execution counts or run metadata, or when, after the run, a code cell
+// check failed. "cell N" is the N-th code cell, the In [N] prompt when every
+// cell ran in order.
+//
+// all, what `make test` runs, does what lab does, then the interrupt check:
+// in a scratch notebook it starts a kit.Processes run that would take
+// minutes, presses the toolbar's interrupt button once the workers are up,
+// and requires the cell to stop within 5 s, the next cell to run, and none
+// of the cell's processes (found in /proc) to be left.
+//
+// run executes each notebook headless, one at a time, with `jupyter
+// nbconvert --execute --allow-errors` and KIT_SCALE set, into OUT/executed,
+// exports it to OUT/html, and prints PASS/FAIL lines as lab does; it suits
+// long runs (-scale 1) with no browser. A notebook fails when its committed
+// file carries outputs, execution counts or run metadata, or when, after
+// the run, a code cell
 //   - has an error output and is not tagged raises-exception,
 //   - is tagged raises-exception and did not fail,
-//   - did not run, or
+//   - did not run,
+//   - has a display output with nothing to show (a progress bar blanked), or
 //   - shows no output although it runs code. Cells that only declare (func,
 //     type, var, const, import, but not func main), only hold % magics
 //     (%goflags, %env; not %%, %main, %test) or ! shell lines, and cells
 //     tagged no-output may stay silent.
 //
-// "cell N" is the N-th code cell, the In [N] prompt of the executed notebook.
 // The -kernel default, gonb-raw, is GoNB installed with --raw_error (plain
-// text errors); when it is not installed, run falls back to gonb.
+// text errors); when it is not installed, run falls back to gonb. lab uses
+// the kernel each notebook names (gonb), as a learner does.
+//
+// browser checks the charts of every OUT/html/*.html page that run wrote.
 //
 // strip removes outputs, execution counts and run metadata (nbclient's
 // execution timestamps, widget state, the trust signature, language_info's
@@ -40,29 +78,8 @@
 // It is idempotent. With -check it changes nothing and exits 1 listing the
 // notebooks that need stripping.
 //
-// browser drives headless Chromium (/usr/bin/chromium, never downloaded)
-// through go-rod, with every http(s) request outside the live server blocked:
-//   - it loads every OUT/html/*.html page from file:// and requires every
-//     chart container, an element carrying the attribute data-kit-chart, to
-//     hold a <canvas> whose pixels are not all one colour (blocked CDN
-//     scripts of nbconvert's template are only noted);
-//   - it mirrors the repository into a temporary folder (notebooks/ copied,
-//     the rest symlinked, so the committed files are never touched and a
-//     notebook's set-up cell still finds the course module), starts the
-//     classic Notebook server there with a random token (passed in
-//     JUPYTER_TOKEN, never on the command line; auth is never turned off),
-//     checks that /api/contents and /tree without the token are refused
-//     (403 or a redirect to /login), runs all cells of one notebook in the
-//     live UI, applies the same cell checks to the live notebook, requires at
-//     least one drawn chart, and saves OUT/screenshots/NAME.png.
-//
-// all, what `make test` runs, does run and then browser over the same
-// notebooks, and counts a notebook as passed only when its run, its exported
-// page and (for the one notebook run live) its live run all passed; its
-// closing line "N passed, M failed" counts notebooks.
-//
 // The server, its kernels and the browser are stopped on every path out,
-// Ctrl-C included. -pages=false or -live=false skips a part.
+// Ctrl-C included.
 package main
 
 import (
@@ -84,6 +101,8 @@ func main() {
 		code = cmdAll(os.Args[2:])
 	case "strip":
 		code = cmdStrip(os.Args[2:])
+	case "lab":
+		code = cmdLab(os.Args[2:])
 	case "browser":
 		code = cmdBrowser(os.Args[2:])
 	case "help", "-h", "-help", "--help":
@@ -98,10 +117,11 @@ func main() {
 
 func usage() {
 	fmt.Fprint(os.Stderr, `usage:
-  nbcheck all [run's and browser's flags] [notebooks...]
+  nbcheck lab [-scale 0.02] [-out build] [-timeout 10m] [-pages] [-jupyter J] [notebooks...]
+  nbcheck all [lab's flags] [notebooks...]
   nbcheck run [-scale 0.02] [-out build] [-kernel gonb-raw] [-timeout 10m] [notebooks...]
+  nbcheck browser [-out build]
   nbcheck strip [-check] [notebooks...]
-  nbcheck browser [-out build] [-scale 0.02] [-notebook notebooks/00-getting-started.ipynb]
 Run "nbcheck CMD -h" for a command's flags; "go doc" in tools/nbcheck explains the checks.
 `)
 }

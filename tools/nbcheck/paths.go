@@ -68,21 +68,24 @@ func outDir(root, out string) (string, error) {
 	return filepath.Join(r, "build"), nil
 }
 
-// findJupyter returns a jupyter command whose subcommand sub works. The
-// jupyter on PATH comes first (conda, Binder); Debian's /usr/bin/jupyter is
-// the fallback, because python3 on PATH may be a build without Jupyter.
-func findJupyter(sub string) (string, error) {
+// findJupyter returns a jupyter command whose subcommand sub works: the
+// repository's .venv/bin/jupyter (what scripts/install.sh makes from
+// requirements.txt) first, then the one on PATH (Binder's conda
+// environment, or a Jupyter of your own).
+func findJupyter(root, sub string) (string, error) {
 	var cands []string
+	if r, err := findRoot(root); err == nil {
+		cands = append(cands, filepath.Join(r, ".venv", "bin", "jupyter"))
+	}
 	if p, err := exec.LookPath("jupyter"); err == nil {
 		cands = append(cands, p)
 	}
-	cands = append(cands, "/usr/bin/jupyter")
 	for _, c := range cands {
 		if err := exec.Command(c, sub, "--version").Run(); err == nil {
 			return c, nil
 		}
 	}
-	return "", fmt.Errorf("jupyter %s not found (tried PATH and /usr/bin/jupyter): install Jupyter (Debian: jupyter-notebook jupyter-nbconvert python3-nbclient; conda: environment.yml)", sub)
+	return "", fmt.Errorf("jupyter %s not found (tried .venv/bin/jupyter and PATH): run scripts/install.sh test, which installs requirements.txt into .venv", sub)
 }
 
 // resolveKernel checks that the kernel spec exists; the default gonb-raw

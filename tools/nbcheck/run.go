@@ -82,7 +82,7 @@ func runFlags(fs *flag.FlagSet) func() (runner, []string, error) {
 		if r.out, err = outDir(*root, *out); err != nil {
 			return r, nil, err
 		}
-		if r.jupyter, err = findJupyter("nbconvert"); err != nil {
+		if r.jupyter, err = findJupyter(*root, "nbconvert"); err != nil {
 			return r, nil, err
 		}
 		isDefault := true
