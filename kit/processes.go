@@ -426,7 +426,11 @@ func (b *procBackend[T, R]) stop() {
 	b.stopKill()
 	b.shared.release()
 	if b.private {
-		b.shared.close()
+		b.shared.close() // the workers are waited for: the clock sees their CPU time
+	} else {
+		j := b.run.j
+		j.workerCPU.ChildUser = time.Duration(b.run.user.Load())
+		j.workerCPU.ChildSys = time.Duration(b.run.sys.Load())
 	}
 }
 
@@ -441,6 +445,8 @@ type procRun[T, R any] struct {
 	reported []atomic.Bool // an outcome of input i reached the run
 	done     atomic.Int64  // how many are reported
 	deaths   atomic.Int64
+	user     atomic.Int64 // CPU time the workers said they used in the run
+	sys      atomic.Int64
 	over     chan struct{} // closed when every input has an outcome
 	overOnce sync.Once
 
@@ -652,6 +658,8 @@ func (r *procRun[T, R]) read(w int, c *child) error {
 			return err
 		}
 		if rep.Done {
+			r.user.Add(rep.User)
+			r.sys.Add(rep.Sys)
 			return nil
 		}
 		if rep.Need {

@@ -50,6 +50,10 @@ func TestStartedPoolKeepsItsWorkers(t *testing.T) {
 			t.Fatalf("MapUnordered: input %d gave %v, %v", i, r.Value, r.Err)
 		}
 	}
+	// The workers are not waited for, so they report their CPU time.
+	if r := Map(ex, crunchTask, []int{2_000_000, 2_000_000}); r.Err != nil || r.Timing.ChildUser+r.Timing.ChildSys <= 0 {
+		t.Errorf("a started pool's run shows no CPU time of its workers: %+v, %v", r.Timing, r.Err)
+	}
 	if c := Compare(squareTask, inputs(30), Serial(), ex); c.Err != nil || c.Runs[1].Startup != 0 {
 		t.Errorf("Compare on a started pool: %v", c)
 	}

@@ -94,6 +94,9 @@ type report[R any] struct {
 	Need    bool // send inputs [Lo, Hi)
 	Lo, Hi  int
 	Done    bool // the worker has left the run and reads the queue no more
+	// With Done: the CPU time the worker used in the run, in nanoseconds,
+	// as a started pool's workers are not waited for between runs.
+	User, Sys int64
 }
 
 // result is one input's outcome.
@@ -188,6 +191,7 @@ func servePool() {
 // serveRun runs t on the chunks of one run until the parent ends the run.
 func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) {
 	fail := func(err error) { workerFail(fmt.Errorf("task %q: %w", t.name, err)) }
+	cpu := readOwnCPU()
 	queue, err := newFrameReader[T](w.conn, o.FrameSize, o.Preamble)
 	if err != nil {
 		fail(err)
@@ -214,7 +218,8 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) {
 					}
 				}
 			}
-			if (rep.Need || rep.Done) && w.enc.Encode(report[R]{Need: rep.Need, Lo: rep.Lo, Hi: rep.Hi, Done: rep.Done}) != nil {
+			rep.Results = nil
+			if (rep.Need || rep.Done) && w.enc.Encode(rep) != nil {
 				os.Exit(3)
 			}
 		}
@@ -229,7 +234,8 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) {
 		lo, hi, inputs, inline, err := queue.next(flush)
 		switch {
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			send(report[R]{Done: true}) // the parent ended the run
+			now := readOwnCPU()
+			send(report[R]{Done: true, User: now.user - cpu.user, Sys: now.sys - cpu.sys}) // the parent ended the run
 			return
 		case errors.Is(err, io.EOF):
 			flush()
@@ -265,4 +271,13 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) {
 		}
 		w.slot.running.Store(0)
 	}
+}
+
+// ownCPU is the CPU time this process has used, in nanoseconds.
+type ownCPU struct{ user, sys int64 }
+
+func readOwnCPU() ownCPU {
+	var u syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &u) // cannot fail with these arguments
+	return ownCPU{u.Utime.Nano(), u.Stime.Nano()}
 }
