@@ -1,12 +1,18 @@
 package kit
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 )
+
+var pidSleepTask = Task("test-pid-sleep", func(ms int) int {
+	time.Sleep(time.Duration(ms) * time.Millisecond)
+	return os.Getpid()
+})
 
 // pids is the set of process ids a run's results name.
 func pids(t *testing.T, r Run[int]) map[int]bool {
@@ -96,6 +102,13 @@ func TestSubmitQueuesOnTheStartedPool(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	// A burst of Submits runs on both workers at once.
+	a, b := Submit(ex, pidSleepTask, 100), Submit(ex, pidSleepTask, 100)
+	pa, _ := a.Get()
+	pb, _ := b.Get()
+	if pa == pb {
+		t.Errorf("two Submits made together ran one after the other in process %d", pa)
+	}
 	if _, err := Submit(ex, panicTask, 3).Get(); err == nil {
 		t.Error("a panic in a submitted task must fail its future")
 	}
