@@ -49,6 +49,9 @@ type job[T, R any] struct {
 	trace   *Trace
 	chunk   int
 	batches chan batch[R] // room for every input, so sends never block
+	// workerCPU is CPU time of workers that are not waited for when the
+	// run ends (a started pool's), as the backend measured it.
+	workerCPU Timing
 
 	mu   sync.Mutex
 	next int // the first input not handed out yet

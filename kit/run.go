@@ -24,10 +24,12 @@ type Run[R any] struct {
 	// could not start or was stopped (errors.Is(Err, context.Canceled)).
 	Err error
 	// Timing is the whole run, worker start-up and shutdown included, with
-	// the CPU time of the worker processes, which are all waited for.
+	// the CPU time of the worker processes: waited for at the end of the
+	// run, or, in a started pool, as they report it.
 	Timing Timing
 	// Startup is the part of Timing.Wall spent starting worker processes
-	// before the first input was handed out (Processes only).
+	// before the first input was handed out (Processes only; zero on a
+	// started pool whose workers are up, see [Executor.Start]).
 	Startup time.Duration
 	// Trace records which worker ran which input, from when to when; it
 	// starts when the first input is handed out, after Startup, and stops
@@ -207,6 +209,8 @@ collect:
 	drain()
 	show.done()
 	r.Timing = clock.since()
+	r.Timing.ChildUser += j.workerCPU.ChildUser
+	r.Timing.ChildSys += j.workerCPU.ChildSys
 
 	slices.SortFunc(failures, func(a, b failure) int { return cmp.Compare(a.input, b.input) })
 	errs := make([]error, 0, len(failures)+1)

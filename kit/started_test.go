@@ -1,12 +1,18 @@
 package kit
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 )
+
+var pidSleepTask = Task("test-pid-sleep", func(ms int) int {
+	time.Sleep(time.Duration(ms) * time.Millisecond)
+	return os.Getpid()
+})
 
 // pids is the set of process ids a run's results name.
 func pids(t *testing.T, r Run[int]) map[int]bool {
@@ -50,6 +56,10 @@ func TestStartedPoolKeepsItsWorkers(t *testing.T) {
 			t.Fatalf("MapUnordered: input %d gave %v, %v", i, r.Value, r.Err)
 		}
 	}
+	// The workers are not waited for, so they report their CPU time.
+	if r := Map(ex, crunchTask, []int{2_000_000, 2_000_000}); r.Err != nil || r.Timing.ChildUser+r.Timing.ChildSys <= 0 {
+		t.Errorf("a started pool's run shows no CPU time of its workers: %+v, %v", r.Timing, r.Err)
+	}
 	if c := Compare(squareTask, inputs(30), Serial(), ex); c.Err != nil || c.Runs[1].Startup != 0 {
 		t.Errorf("Compare on a started pool: %v", c)
 	}
@@ -92,6 +102,13 @@ func TestSubmitQueuesOnTheStartedPool(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	// A burst of Submits runs on both workers at once.
+	a, b := Submit(ex, pidSleepTask, 100), Submit(ex, pidSleepTask, 100)
+	pa, _ := a.Get()
+	pb, _ := b.Get()
+	if pa == pb {
+		t.Errorf("two Submits made together ran one after the other in process %d", pa)
+	}
 	if _, err := Submit(ex, panicTask, 3).Get(); err == nil {
 		t.Error("a panic in a submitted task must fail its future")
 	}

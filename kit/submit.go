@@ -3,7 +3,9 @@ package kit
 import (
 	"context"
 	"iter"
+	"runtime"
 	"sync"
+	"time"
 )
 
 // Future is the result of a [Submit] that may not be ready yet, like the
@@ -28,8 +30,8 @@ func (f *Future[R]) Done() <-chan struct{} { return f.done }
 // Submit starts t on one input with ex and returns at once, like Python's
 // pool.apply_async: call Get on the future for the result. On a started
 // Processes ([Executor.Start]) the input queues for the pool's workers:
-// Submits made while the pool is busy wait, then run together, one input
-// per worker at a time. Otherwise each Submit runs on a single worker of
+// Submits made in a burst (less than 20 µs apart), or while the pool is
+// busy, run together, one input per worker at a time. Otherwise each Submit runs on a single worker of
 // its own (with an unstarted Processes, a process of its own), so many
 // Submits run side by side. Serial runs the task before Submit returns.
 func Submit[T, R any](ex Executor, t *TaskFunc[T, R], input T) *Future[R] {
@@ -91,9 +93,25 @@ func (q *submitQueue[T, R]) add(ex Executor, t *TaskFunc[T, R], input T, f *Futu
 	}
 }
 
+// gatherQuiet and gatherMax bound how long runAll waits for more Submits
+// before it starts a run: a burst of Submits (a loop) runs together, on all
+// the pool's workers, instead of its first one alone. It yields rather
+// than sleeps: a sleep this short lasts far longer.
+const (
+	gatherQuiet = 20 * time.Microsecond
+	gatherMax   = time.Millisecond
+)
+
 // runAll runs what is queued, as one run, until nothing is.
 func (q *submitQueue[T, R]) runAll(ex Executor, t *TaskFunc[T, R]) {
 	for {
+		start, n := time.Now(), q.len()
+		for quiet := start; time.Since(quiet) < gatherQuiet && time.Since(start) < gatherMax; {
+			runtime.Gosched()
+			if m := q.len(); m != n {
+				quiet, n = time.Now(), m
+			}
+		}
 		q.mu.Lock()
 		inputs, futures := q.inputs, q.futures
 		q.inputs, q.futures = nil, nil
@@ -150,4 +168,10 @@ func MapUnordered[T, R any](ex Executor, t *TaskFunc[T, R], inputs []T) iter.Seq
 			}
 		}
 	}
+}
+
+func (q *submitQueue[T, R]) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.inputs)
 }
