@@ -25,7 +25,7 @@ func TestPageCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer br.close()
-	charts, _, err := br.pageCharts(ctx, filepath.Join("testdata", "charts.html"), ChartSelector, 0, 2*time.Second)
+	charts, _, err := br.pageCharts(ctx, filepath.Join("testdata", "charts.html"), ChartSelector, 2*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
