@@ -271,7 +271,7 @@ func chartProblems(charts []chart) []string {
 func (br *browser) checkPage(ctx context.Context, path, sel string) bool {
 	name := filepath.Base(path)
 	br.takeBlocked()
-	charts, exceptions, err := br.pageCharts(ctx, path, sel, 0, 15*time.Second)
+	charts, exceptions, err := br.pageCharts(ctx, path, sel, 15*time.Second)
 	if err != nil {
 		fmt.Printf("FAIL %s  %v\n", name, err)
 		return false
@@ -296,7 +296,7 @@ func (br *browser) checkPage(ctx context.Context, path, sel string) bool {
 
 // pageCharts opens a local HTML file in a new tab and reports its charts
 // once all have drawn or wait has passed, with the script errors seen.
-func (br *browser) pageCharts(ctx context.Context, path, sel string, atLeast int, wait time.Duration) ([]chart, []string, error) {
+func (br *browser) pageCharts(ctx context.Context, path, sel string, wait time.Duration) ([]chart, []string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, nil, err
@@ -323,7 +323,7 @@ func (br *browser) pageCharts(ctx context.Context, path, sel string, atLeast int
 	if err != nil {
 		return nil, nil, fmt.Errorf("loading: %w", err)
 	}
-	charts, err := waitCharts(ctx, p, sel, atLeast, wait)
+	charts, err := waitCharts(ctx, p, sel, 0, wait)
 	mu.Lock()
 	defer mu.Unlock()
 	return charts, append([]string(nil), exceptions...), err

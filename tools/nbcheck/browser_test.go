@@ -13,7 +13,7 @@ import (
 // container without a canvas, and a CDN script that must be blocked.
 func TestPageCharts(t *testing.T) {
 	ctx, br := testBrowser(t)
-	charts, _, err := br.pageCharts(ctx, filepath.Join("testdata", "charts.html"), ChartSelector, 0, 2*time.Second)
+	charts, _, err := br.pageCharts(ctx, filepath.Join("testdata", "charts.html"), ChartSelector, 2*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestFindChromiumMissing(t *testing.T) {
 // Python bar of zero time, fails; other charts are not concerned.
 func TestPageBeside(t *testing.T) {
 	ctx, br := testBrowser(t)
-	charts, _, err := br.pageCharts(ctx, filepath.Join("testdata", "beside.html"), ChartSelector, 0, time.Second)
+	charts, _, err := br.pageCharts(ctx, filepath.Join("testdata", "beside.html"), ChartSelector, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,12 +14,13 @@ import (
 // interruptCells is the scratch notebook of the interrupt check: the
 // set-up cell every course notebook starts with, a task that sleeps, a
 // kit.Processes run of it that would take minutes, and a cell that must
-// run once the run is interrupted.
+// run once the run is interrupted: a short run again, long enough (2 s)
+// for kit's progress bar to show, which must end showing its final count.
 var interruptCells = []string{
 	`!*bash "$GONB_DIR/../scripts/wire-gonb.sh"`,
 	"import (\n\t\"time\"\n\n\t\"parallelgo.dev/course/kit\"\n)\n\nvar nap = kit.Task(\"nap\", func(i int) int { time.Sleep(time.Second); return i })",
 	"%%\nrun := kit.Map(kit.Processes(2), nap, make([]int, 600))\nfmt.Println(len(run.Results))",
-	"%%\nfmt.Println(\"kernel still usable\")",
+	"%%\nrun := kit.Map(kit.Processes(2), nap, make([]int, 4))\nfmt.Println(\"kernel still usable:\", len(run.Results), \"results\")",
 }
 
 // interruptLimit is how soon the interrupted cell must stop.
@@ -127,13 +128,20 @@ func (ls *labSession) checkInterrupt() (string, bool) {
 	for _, c := range nb.Cells() {
 		after = c
 	}
-	if out := cellText(after); !strings.Contains(out, "kernel still usable") {
-		return fail("the cell after the interrupt printed %q, want %q", clip(out), "kernel still usable")
+	const want = "kernel still usable: 4 results"
+	if out := cellText(after); !strings.Contains(out, want) {
+		return fail("the cell after the interrupt printed %q, want %q", clip(out), want)
+	}
+	if hasEmptyDisplay(after) {
+		return fail("the progress bar of the run after the interrupt left an empty output")
+	}
+	if !strings.Contains(cellText(after), "<progress") {
+		return fail("the 2 s run after the interrupt showed no progress bar")
 	}
 	if left := alive(procs); len(left) > 0 {
 		return fail("stopped in %.1fs, but %d of the cell's %d processes are still running: %v", stopped.Seconds(), len(left), len(procs), left)
 	}
-	return fmt.Sprintf("interrupt: the kit.Processes cell stopped %.1fs after the click, the next cell ran, its %d processes (cell and workers) are gone",
+	return fmt.Sprintf("interrupt: the kit.Processes cell stopped %.1fs after the click, its %d processes (cell and workers) are gone, the next run worked and its progress bar stayed",
 		stopped.Seconds(), len(procs)), true
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -382,8 +383,8 @@ func liveNotebook(page *rod.Page) (*Notebook, error) {
 }
 
 // checkCharts waits for the page's charts and lists those that did not
-// draw, and the lack of any chart in a notebook whose code draws one. where
-// names the view in the messages ("" for JupyterLab).
+// draw, and the lack of any chart on a page whose notebook model holds one.
+// where names the view in the messages ("" for JupyterLab).
 func (ls *labSession) checkCharts(page *rod.Page, nb *Notebook, where string, atLeast int) ([]chart, []string) {
 	charts, err := waitCharts(ls.ctx, page, ls.o.selector, atLeast, 30*time.Second)
 	if err != nil {
@@ -399,8 +400,8 @@ func (ls *labSession) checkCharts(page *rod.Page, nb *Notebook, where string, at
 	return charts, probs
 }
 
-// drawsCharts reports whether a notebook's code shows a kit chart: a call
-// of a Show...Chart-like function, or a chart output after the run.
+// drawsCharts reports whether the notebook model holds a kit chart output,
+// so that a page showing none has lost it.
 func drawsCharts(nb *Notebook) bool {
 	for _, c := range nb.Cells() {
 		for _, o := range c.Outputs() {
@@ -477,27 +478,30 @@ func (ls *labSession) checkExported(saved string, want int) []string {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return []string{fmt.Sprintf("exported HTML: nbconvert failed (%v): %s", err, lastLine(string(out)))}
 	}
-	page := filepath.Join(html, strings.TrimSuffix(name, ".ipynb")+".html")
-	charts, _, err := ls.br.pageCharts(ls.ctx, page, ls.o.selector, want, 30*time.Second)
-	ls.br.takeBlocked() // nbconvert's template asks CDNs for RequireJS and MathJax; charts need neither
+	page, err := ls.br.b.Page(proto.TargetCreateTarget{})
 	if err != nil {
 		return []string{"exported HTML: " + err.Error()}
 	}
-	return sameCharts("exported HTML: ", charts, want)
+	defer closePage(page)
+	page = page.Context(ls.ctx)
+	u := (&url.URL{Scheme: "file", Path: filepath.Join(html, strings.TrimSuffix(name, ".ipynb")+".html")}).String()
+	if err := page.Timeout(60 * time.Second).Navigate(u); err == nil {
+		err = page.Timeout(60 * time.Second).WaitLoad()
+	}
+	ls.br.takeBlocked() // nbconvert's template asks CDNs for RequireJS and MathJax; charts need neither
+	if err != nil {
+		return []string{"exported HTML: loading: " + err.Error()}
+	}
+	return drewAgain(ls, page, "exported HTML: ", want)
 }
 
-// drewAgain requires want drawn charts on a page showing a saved notebook.
+// drewAgain requires want drawn charts on a page showing a saved
+// notebook, as many as drew live.
 func drewAgain(ls *labSession, page *rod.Page, where string, want int) []string {
 	charts, err := waitCharts(ls.ctx, page, ls.o.selector, want, 30*time.Second)
 	if err != nil {
 		return []string{where + "charts: " + err.Error()}
 	}
-	return sameCharts(where, charts, want)
-}
-
-// sameCharts lists the charts of a saved notebook's view that did not
-// draw, and a count that differs from the live run's.
-func sameCharts(where string, charts []chart, want int) []string {
 	var probs []string
 	for _, p := range chartProblems(charts) {
 		probs = append(probs, where+p)
