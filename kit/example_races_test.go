@@ -51,7 +51,7 @@ func ExampleRaceResult() {
 
 func ExampleRaceResult_HTML() {
 	r := kit.RaceResult{Name: "unguarded", Workers: 2, Increments: 5, Expected: 10, Got: 7}
-	fmt.Println(strings.Contains(r.HTML(), `style="color:#c00;font-weight:bold">7</td>`))
+	fmt.Println(strings.Contains(r.HTML(), `style="color:#D55E00;font-weight:bold">7</td>`))
 	// Output: true
 }
 

@@ -78,7 +78,7 @@ func (rs RaceResults) HTML() string {
 	for _, r := range rs {
 		style := ""
 		if !r.OK() {
-			style = ` style="color:#c00;font-weight:bold"`
+			style = ` style="color:` + chartWarnColor + `;font-weight:bold"`
 		}
 		fmt.Fprintf(&b, `<tr><td>%s</td><td>%d × %d</td><td>%d</td><td%s>%d</td><td%s>%d</td><td>%v</td></tr>`,
 			html.EscapeString(r.Name), r.Workers, r.Increments, r.Expected, style, r.Got, style, r.Lost(),
@@ -268,14 +268,14 @@ func (c CrashResult) HTML() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<table><tr><th>demo</th><td>%s</td></tr>`, html.EscapeString(c.Demo))
 	if c.Err != nil {
-		fmt.Fprintf(&b, `<tr><th>error</th><td style="color:#c00">%s</td></tr>`, html.EscapeString(c.Err.Error()))
+		fmt.Fprintf(&b, `<tr><th>error</th><td style="color:%s">%s</td></tr>`, chartWarnColor, html.EscapeString(c.Err.Error()))
 	}
 	fmt.Fprintf(&b, `<tr><th>exit status</th><td>%d</td></tr>`, c.ExitCode)
 	if c.Fatal != "" {
-		fmt.Fprintf(&b, `<tr><th>child said</th><td style="color:#c00;font-weight:bold"><code>%s</code></td></tr>`, html.EscapeString(c.Fatal))
+		fmt.Fprintf(&b, `<tr><th>child said</th><td style="color:%s;font-weight:bold"><code>%s</code></td></tr>`, chartWarnColor, html.EscapeString(c.Fatal))
 	}
 	if c.Hung {
-		fmt.Fprintf(&b, `<tr><th>child hung</th><td style="color:#c00;font-weight:bold"><code>%s</code></td></tr>`,
+		fmt.Fprintf(&b, `<tr><th>child hung</th><td style="color:%s;font-weight:bold"><code>%s</code></td></tr>`, chartWarnColor,
 			strings.Join(mapStrings(c.Blocked, html.EscapeString), "<br>"))
 		fmt.Fprintf(&b, `<tr><th>why no fatal error</th><td>%s</td></tr>`, html.EscapeString(cgoNote))
 	}
