@@ -49,7 +49,7 @@ func (r RaceResult) String() string {
 		verdict = fmt.Sprintf("LOST %d (%.1f%%)", r.Lost(), 100*float64(r.Lost())/float64(max(r.Expected, 1)))
 	}
 	return fmt.Sprintf("%-16s %d workers × %d: expected %d, got %d  %s  in %v",
-		r.Name, r.Workers, r.Increments, r.Expected, r.Got, verdict, r.Wall.Round(time.Microsecond))
+		r.Name, r.Workers, r.Increments, r.Expected, r.Got, verdict, formatDuration(r.Wall))
 }
 
 // HTML is a small table, the count in red when updates were lost.
@@ -82,7 +82,7 @@ func (rs RaceResults) HTML() string {
 		}
 		fmt.Fprintf(&b, `<tr><td>%s</td><td>%d × %d</td><td>%d</td><td%s>%d</td><td%s>%d</td><td>%v</td></tr>`,
 			html.EscapeString(r.Name), r.Workers, r.Increments, r.Expected, style, r.Got, style, r.Lost(),
-			r.Wall.Round(time.Microsecond))
+			formatDuration(r.Wall))
 	}
 	b.WriteString(`</table>`)
 	return b.String()
@@ -247,10 +247,10 @@ func (c CrashResult) String() string {
 		return fmt.Sprintf("%s: %v", c.Demo, c.Err)
 	case c.Crashed:
 		return fmt.Sprintf("%s: the child process crashed after %v (exit status %d): %s\nthis process survived.",
-			c.Demo, c.Wall.Round(time.Millisecond), c.ExitCode, c.Fatal)
+			c.Demo, formatDuration(c.Wall), c.ExitCode, c.Fatal)
 	case c.Hung:
 		return fmt.Sprintf("%s: the child process hung; stopped after %v with SIGQUIT, its goroutines were:\n  %s\n%s\nthis process survived.",
-			c.Demo, c.Wall.Round(time.Millisecond), strings.Join(c.Blocked, "\n  "), cgoNote)
+			c.Demo, formatDuration(c.Wall), strings.Join(c.Blocked, "\n  "), cgoNote)
 	default:
 		return fmt.Sprintf("%s: the child exited with status %d and no fatal error", c.Demo, c.ExitCode)
 	}
@@ -279,7 +279,7 @@ func (c CrashResult) HTML() string {
 			strings.Join(mapStrings(c.Blocked, html.EscapeString), "<br>"))
 		fmt.Fprintf(&b, `<tr><th>why no fatal error</th><td>%s</td></tr>`, html.EscapeString(cgoNote))
 	}
-	fmt.Fprintf(&b, `<tr><th>child lived</th><td>%v</td></tr><tr><th>this process</th><td>survived</td></tr></table>`, c.Wall.Round(time.Millisecond))
+	fmt.Fprintf(&b, `<tr><th>child lived</th><td>%v</td></tr><tr><th>this process</th><td>survived</td></tr></table>`, formatDuration(c.Wall))
 	if c.Stderr != "" {
 		fmt.Fprintf(&b, `<details><summary>child's standard error</summary><pre>%s</pre></details>`, html.EscapeString(c.Stderr))
 	}
