@@ -137,6 +137,8 @@ func galleryCharts() []Chart {
 		SpeedupChart("Speedup of crunch", sampleSpeedups(0.1)),
 		SpreadChart("TimeIt of crunch", sampleRuns()),
 		sampleCPU().Chart(),
+		XYChart("Error against samples", XYAxis{Name: "samples", Log: true}, XYAxis{Name: "error", Log: true},
+			XYSeries{Name: "estimate", X: []float64{1e2, 1e3, 1e4, 1e5}, Y: []float64{0.1, 0.03, 0.01, 0.003}, Hollow: []bool{true}}),
 	}
 }
 

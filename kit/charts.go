@@ -243,7 +243,7 @@ func chartJSFunc(code string) types.FuncStr { return opts.FuncOpts(code) }
 var chartColors = []string{"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#000000"}
 
 const (
-	chartWarnColor  = "#D55E00" // vermillion: failed work
+	chartWarnColor  = "#D55E00" // vermillion: failed work, and every error kit shows in HTML
 	chartIdealColor = "#888888"
 	chartTextColor  = "#333333"
 )

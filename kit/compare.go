@@ -128,7 +128,7 @@ func (c Comparison) html(wall Chart) string {
 	var b strings.Builder
 	b.WriteString("<div>")
 	if c.Err != nil {
-		fmt.Fprintf(&b, "<pre style=\"color:#b00;font-weight:bold\">ERROR: %s</pre>", html.EscapeString(c.Err.Error()))
+		fmt.Fprintf(&b, "<pre style=\"color:%s;font-weight:bold\">ERROR: %s</pre>", chartWarnColor, html.EscapeString(c.Err.Error()))
 	}
 	fmt.Fprintf(&b, "<p><code>%s</code> on %d inputs</p>", html.EscapeString(c.Task), c.Inputs)
 	b.WriteString("<table><tr><th>executor</th><th>wall</th><th>CPU</th><th>parallelism</th><th>speedup</th><th>start-up</th></tr>")
@@ -139,7 +139,7 @@ func (c Comparison) html(wall Chart) string {
 		}
 		name := html.EscapeString(r.Executor)
 		if r.Err != nil {
-			name += " <b style=\"color:#b00\">FAILED</b>"
+			name += " <b style=\"color:" + chartWarnColor + "\">FAILED</b>"
 		}
 		fmt.Fprintf(&b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%.2f</td><td>%.2f×</td><td>%s</td></tr>",
 			name, formatDuration(r.Timing.Wall), formatDuration(r.Timing.CPU()), r.Timing.Parallelism(), r.Speedup, startup)

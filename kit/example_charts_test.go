@@ -77,6 +77,16 @@ func ExampleWallBar() {
 	// Threads(4)        300    ×3.60         3.80
 }
 
+func ExampleXYChart() {
+	fmt.Print(kit.XYChart("Error of the estimate", kit.XYAxis{Name: "samples", Log: true}, kit.XYAxis{Name: "error", Log: true},
+		kit.XYSeries{Name: "π", X: []float64{100, 10000}, Y: []float64{0.2, 0.02}}))
+	// Output:
+	// Error of the estimate
+	// series  samples  error
+	// π           100   0.20
+	// π         10000   0.02
+}
+
 func ExampleWallChart() {
 	fmt.Print(kit.WallChart("Crunch, 8 inputs", []kit.WallBar{
 		{Name: "Serial()", Wall: 1200 * ms, Parallelism: 0.99},

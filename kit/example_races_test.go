@@ -46,12 +46,12 @@ func ExampleRaceResult() {
 	fmt.Println(r)
 	// Output:
 	// 3 false
-	// unguarded        2 workers × 5: expected 10, got 7  LOST 3 (30.0%)  in 0s
+	// unguarded        2 workers × 5: expected 10, got 7  LOST 3 (30.0%)  in 0 ns
 }
 
 func ExampleRaceResult_HTML() {
 	r := kit.RaceResult{Name: "unguarded", Workers: 2, Increments: 5, Expected: 10, Got: 7}
-	fmt.Println(strings.Contains(r.HTML(), `style="color:#c00;font-weight:bold">7</td>`))
+	fmt.Println(strings.Contains(r.HTML(), `style="color:#D55E00;font-weight:bold">7</td>`))
 	// Output: true
 }
 
@@ -93,6 +93,6 @@ func ExampleCrashResult() {
 	r := kit.CrashResult{Demo: "concurrent map writes", Crashed: true, ExitCode: 2, Fatal: "fatal error: concurrent map writes"}
 	fmt.Println(r)
 	// Output:
-	// concurrent map writes: the child process crashed after 0s (exit status 2): fatal error: concurrent map writes
+	// concurrent map writes: the child process crashed after 0 ns (exit status 2): fatal error: concurrent map writes
 	// this process survived.
 }

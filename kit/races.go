@@ -49,7 +49,7 @@ func (r RaceResult) String() string {
 		verdict = fmt.Sprintf("LOST %d (%.1f%%)", r.Lost(), 100*float64(r.Lost())/float64(max(r.Expected, 1)))
 	}
 	return fmt.Sprintf("%-16s %d workers × %d: expected %d, got %d  %s  in %v",
-		r.Name, r.Workers, r.Increments, r.Expected, r.Got, verdict, r.Wall.Round(time.Microsecond))
+		r.Name, r.Workers, r.Increments, r.Expected, r.Got, verdict, formatDuration(r.Wall))
 }
 
 // HTML is a small table, the count in red when updates were lost.
@@ -78,11 +78,11 @@ func (rs RaceResults) HTML() string {
 	for _, r := range rs {
 		style := ""
 		if !r.OK() {
-			style = ` style="color:#c00;font-weight:bold"`
+			style = ` style="color:` + chartWarnColor + `;font-weight:bold"`
 		}
 		fmt.Fprintf(&b, `<tr><td>%s</td><td>%d × %d</td><td>%d</td><td%s>%d</td><td%s>%d</td><td>%v</td></tr>`,
 			html.EscapeString(r.Name), r.Workers, r.Increments, r.Expected, style, r.Got, style, r.Lost(),
-			r.Wall.Round(time.Microsecond))
+			formatDuration(r.Wall))
 	}
 	b.WriteString(`</table>`)
 	return b.String()
@@ -247,10 +247,10 @@ func (c CrashResult) String() string {
 		return fmt.Sprintf("%s: %v", c.Demo, c.Err)
 	case c.Crashed:
 		return fmt.Sprintf("%s: the child process crashed after %v (exit status %d): %s\nthis process survived.",
-			c.Demo, c.Wall.Round(time.Millisecond), c.ExitCode, c.Fatal)
+			c.Demo, formatDuration(c.Wall), c.ExitCode, c.Fatal)
 	case c.Hung:
 		return fmt.Sprintf("%s: the child process hung; stopped after %v with SIGQUIT, its goroutines were:\n  %s\n%s\nthis process survived.",
-			c.Demo, c.Wall.Round(time.Millisecond), strings.Join(c.Blocked, "\n  "), cgoNote)
+			c.Demo, formatDuration(c.Wall), strings.Join(c.Blocked, "\n  "), cgoNote)
 	default:
 		return fmt.Sprintf("%s: the child exited with status %d and no fatal error", c.Demo, c.ExitCode)
 	}
@@ -268,18 +268,18 @@ func (c CrashResult) HTML() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<table><tr><th>demo</th><td>%s</td></tr>`, html.EscapeString(c.Demo))
 	if c.Err != nil {
-		fmt.Fprintf(&b, `<tr><th>error</th><td style="color:#c00">%s</td></tr>`, html.EscapeString(c.Err.Error()))
+		fmt.Fprintf(&b, `<tr><th>error</th><td style="color:%s">%s</td></tr>`, chartWarnColor, html.EscapeString(c.Err.Error()))
 	}
 	fmt.Fprintf(&b, `<tr><th>exit status</th><td>%d</td></tr>`, c.ExitCode)
 	if c.Fatal != "" {
-		fmt.Fprintf(&b, `<tr><th>child said</th><td style="color:#c00;font-weight:bold"><code>%s</code></td></tr>`, html.EscapeString(c.Fatal))
+		fmt.Fprintf(&b, `<tr><th>child said</th><td style="color:%s;font-weight:bold"><code>%s</code></td></tr>`, chartWarnColor, html.EscapeString(c.Fatal))
 	}
 	if c.Hung {
-		fmt.Fprintf(&b, `<tr><th>child hung</th><td style="color:#c00;font-weight:bold"><code>%s</code></td></tr>`,
+		fmt.Fprintf(&b, `<tr><th>child hung</th><td style="color:%s;font-weight:bold"><code>%s</code></td></tr>`, chartWarnColor,
 			strings.Join(mapStrings(c.Blocked, html.EscapeString), "<br>"))
 		fmt.Fprintf(&b, `<tr><th>why no fatal error</th><td>%s</td></tr>`, html.EscapeString(cgoNote))
 	}
-	fmt.Fprintf(&b, `<tr><th>child lived</th><td>%v</td></tr><tr><th>this process</th><td>survived</td></tr></table>`, c.Wall.Round(time.Millisecond))
+	fmt.Fprintf(&b, `<tr><th>child lived</th><td>%v</td></tr><tr><th>this process</th><td>survived</td></tr></table>`, formatDuration(c.Wall))
 	if c.Stderr != "" {
 		fmt.Fprintf(&b, `<details><summary>child's standard error</summary><pre>%s</pre></details>`, html.EscapeString(c.Stderr))
 	}

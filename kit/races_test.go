@@ -45,11 +45,11 @@ func TestRaceResultPrints(t *testing.T) {
 	if s := bad.String(); !strings.Contains(s, "LOST 3") {
 		t.Errorf("String() = %q, want the loss", s)
 	}
-	if h := bad.HTML(); !strings.Contains(h, "color:#c00") || !strings.Contains(h, "<td") {
+	if h := bad.HTML(); !strings.Contains(h, "color:#D55E00") || !strings.Contains(h, "<td") {
 		t.Errorf("HTML() = %q, want a table with the loss in red", h)
 	}
 	good := RaceResult{Name: "a<b", Expected: 10, Got: 10}
-	if h := good.HTML(); strings.Contains(h, "color:#c00") || !strings.Contains(h, "a&lt;b") {
+	if h := good.HTML(); strings.Contains(h, "color:#D55E00") || !strings.Contains(h, "a&lt;b") {
 		t.Errorf("HTML() = %q, want no red and an escaped name", h)
 	}
 	if s := RaceTable(bad, good).String(); strings.Count(s, "\n") != 1 {

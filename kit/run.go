@@ -305,7 +305,7 @@ func (r Run[R]) HTML() string {
 	row("results", shortList(r.Results, 10))
 	b.WriteString("</table>")
 	if r.Err != nil {
-		fmt.Fprintf(&b, "<pre style=\"color:#b00\">%s</pre>", html.EscapeString(r.Err.Error()))
+		fmt.Fprintf(&b, "<pre style=\"color:%s\">%s</pre>", chartWarnColor, html.EscapeString(r.Err.Error()))
 	}
 	if r.Trace != nil {
 		b.WriteString(r.Trace.HTML())
