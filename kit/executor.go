@@ -19,6 +19,7 @@ type Executor struct {
 	chunk        int // inputs handed out at a time; <= 0 means Python's rule
 	failFast     bool
 	startTimeout time.Duration // Processes: how long a worker may take to start
+	remote       Remote        // where a RemoteExecutor runs
 }
 
 type executorKind int
@@ -28,6 +29,7 @@ const (
 	threadsKind
 	gilKind
 	processesKind
+	remoteKind
 )
 
 // defaultStartTimeout is generous because a busy machine (or -race) can
@@ -89,6 +91,8 @@ func (e Executor) Workers() int {
 	switch {
 	case e.kind == serialKind:
 		return 1
+	case e.kind == remoteKind:
+		return max(e.remote.Workers(), 1)
 	case e.workers <= 0:
 		return runtime.NumCPU()
 	default:
@@ -109,6 +113,8 @@ func (e Executor) String() string {
 		s = fmt.Sprintf("GIL(%d)", e.Workers())
 	case processesKind:
 		s = fmt.Sprintf("Processes(%d)", e.Workers())
+	case remoteKind:
+		s = e.remote.String()
 	}
 	if e.chunk > 0 {
 		s += fmt.Sprintf(".WithChunk(%d)", e.chunk)

@@ -234,8 +234,18 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	j.trace.label = func(i int) string { return label(inputs[i]) }
 	j.trace.spans = make([]Span, 0, len(inputs)) // one per input: no copying as they come
 	r.Trace = j.trace
-	var wg sync.WaitGroup
-	if pool != nil {
+	var (
+		wg            sync.WaitGroup
+		remoteStartup time.Duration
+		remoteErr     error
+	)
+	if ex.kind == remoteKind {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			remoteStartup, remoteErr = j.runRemote()
+		}()
+	} else if pool != nil {
 		run := newProcRun(j, pool, frames)
 		wg.Add(1)
 		go func() {
@@ -314,6 +324,10 @@ collect:
 	}
 	j.trace.Stop() // the work is over; what follows is cleaning up
 	cancel()       // hand out nothing more; kill any worker process still running
+	if ex.kind == remoteKind {
+		<-idle // the Remote has cleaned up after itself
+		r.Startup = remoteStartup
+	}
 	if pool != nil {
 		// Children's CPU time counts once they are waited for, so wait for
 		// them all (killed ones exit at once) before stopping the clock.
@@ -330,6 +344,8 @@ collect:
 	case parent.Err() != nil:
 		errs = append(errs, fmt.Errorf("kit: run of %q stopped with %d of %d inputs not done: %w",
 			t.name, pending, len(inputs), context.Cause(parent)))
+	case pending > 0 && !stoppedEarly && remoteErr != nil:
+		errs = append(errs, fmt.Errorf("kit: %d of %d inputs of %q were not run: %w", pending, len(inputs), t.name, remoteErr))
 	case pending > 0 && !stoppedEarly:
 		errs = append(errs, fmt.Errorf("kit: %d of %d inputs of %q were not run: no worker left", pending, len(inputs), t.name))
 	}

@@ -126,7 +126,7 @@ func (s *agentState) take(m *nats.Msg) {
 		if ann.Slots > 0 {
 			n = ann.Slots
 		}
-		cr := newCrew(exe, nil, workerEnviron(os.Environ(), ann, s.url, s.cfg), s.Stdout, s.Stderr)
+		cr := newCrew(exe, nil, s.Stdout, s.Stderr)
 		s.mu.Lock()
 		if s.done || s.crews[ann.Run] != nil {
 			s.mu.Unlock()
@@ -134,7 +134,7 @@ func (s *agentState) take(m *nats.Msg) {
 		}
 		s.crews[ann.Run] = cr
 		s.mu.Unlock()
-		if err := cr.start(n, n*s.cfg.maxDeliver); err != nil {
+		if err := cr.start(workerEnviron(os.Environ(), ann, s.url, s.cfg), n, n*s.cfg.maxDeliver); err != nil {
 			refuse(err)
 			s.end(ann.Run)
 			return

@@ -23,16 +23,19 @@ type crew struct {
 	stopped  bool
 	restarts int // left
 	wg       sync.WaitGroup
+	gone     chan error // gets why the last worker died, if none is left to replace it
 }
 
-func newCrew(exe string, args, env []string, stdout, stderr io.Writer) *crew {
-	return &crew{exe: exe, args: args, env: env, stdout: stdout, stderr: stderr, live: map[*exec.Cmd]bool{}}
+func newCrew(exe string, args []string, stdout, stderr io.Writer) *crew {
+	return &crew{exe: exe, args: args, stdout: stdout, stderr: stderr, live: map[*exec.Cmd]bool{},
+		gone: make(chan error, 1)}
 }
 
-// start starts n workers; restarts bounds how many may replace dead ones.
-func (c *crew) start(n, restarts int) error {
+// start starts n workers with env; restarts bounds how many may replace
+// dead ones.
+func (c *crew) start(env []string, n, restarts int) error {
 	c.mu.Lock()
-	c.restarts = restarts
+	c.env, c.restarts = env, restarts
 	c.mu.Unlock()
 	for range n {
 		if err := c.spawn(); err != nil {
@@ -71,6 +74,8 @@ func (c *crew) watch(cmd *exec.Cmd) {
 	again := !c.stopped && err != nil && c.restarts > 0
 	if again {
 		c.restarts--
+	} else if !c.stopped && len(c.live) == 0 {
+		c.gone <- fmt.Errorf("kit/cluster: every worker exited (the last: %v)", err)
 	}
 	c.mu.Unlock()
 	if again {

@@ -33,6 +33,8 @@ type job struct {
 	startWorkers func(ann announcement) error
 
 	// Called on the run's goroutine, in the order things are learnt.
+	onReady  func()        // the awaited workers said hello (may be nil)
+	gone     <-chan error  // Local: says so when no worker is left
 	onResult func(result)  // the first result of an input
 	onLost   func(attempt) // an attempt whose worker died or went silent
 }
@@ -261,6 +263,9 @@ func (cn *conn) run(ctx context.Context, c config, j job) (rep report, err error
 					ready = true
 					rep.Startup = time.Since(t0)
 					waiting.Stop()
+					if j.onReady != nil {
+						j.onReady()
+					}
 				}
 			}
 		case <-starts.ready:
@@ -324,6 +329,8 @@ func (cn *conn) run(ctx context.Context, c config, j job) (rep report, err error
 				msg += "; start one with: go run parallelgo.dev/course/kit/cluster/kitworker -nats URL"
 			}
 			return rep, errors.New(msg)
+		case err := <-j.gone:
+			return rep, err
 		case <-ctx.Done():
 			return rep, context.Cause(ctx)
 		case <-cn.closed:

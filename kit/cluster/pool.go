@@ -58,14 +58,16 @@ func (p *pool) close() {
 func (p *pool) runJob(ctx context.Context, j job) (report, error) {
 	var workers *crew
 	if p.local > 0 {
+		exe, err := os.Executable()
+		if err != nil {
+			return report{}, fmt.Errorf("kit/cluster: cannot find this program to start workers: %w", err)
+		}
+		workers = newCrew(exe, os.Args[1:], os.Stdout, os.Stderr)
+		j.gone = workers.gone
 		j.slots, j.waitFor = p.local, p.local
 		j.startWorkers = func(ann announcement) error {
-			exe, err := os.Executable()
-			if err != nil {
-				return fmt.Errorf("kit/cluster: cannot find this program to start workers: %w", err)
-			}
-			workers = newCrew(exe, os.Args[1:], workerEnviron(os.Environ(), ann, p.srv.url(), p.cfg), os.Stdout, os.Stderr)
-			return workers.start(p.local, p.local*p.cfg.maxDeliver)
+			env := workerEnviron(os.Environ(), ann, p.srv.url(), p.cfg)
+			return workers.start(env, p.local, p.local*p.cfg.maxDeliver)
 		}
 	} else {
 		j.waitFor = 1
