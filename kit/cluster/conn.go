@@ -28,6 +28,7 @@ type config struct {
 	replicas     int           // copies of each stream; 0: up to 3, as the cluster allows
 	startTimeout time.Duration // for the first worker, and for a lost server
 	slots        int           // workers per kitworker for a run; 0: the kitworker's -n
+	memory       bool          // streams in memory: Local's server lives for one run
 }
 
 func defaults() config {

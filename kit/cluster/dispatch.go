@@ -103,6 +103,9 @@ func streams(ctx context.Context, cn *conn, c config) error {
 			return fmt.Errorf("kit/cluster: JetStream on %s: %w", cn.url, err)
 		}
 		sc.Replicas = replicas
+		if c.memory {
+			sc.Storage = jetstream.MemoryStorage
+		}
 		if _, err := cn.js.CreateStream(ctx, sc); err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
 			return fmt.Errorf("kit/cluster: cannot make the stream %s on %s: %w", sc.Name, cn.url, err)
 		}

@@ -18,6 +18,7 @@ type pool struct {
 
 // startLocal starts an embedded server on 127.0.0.1 and connects to it.
 func startLocal(n int, c config) (*pool, error) {
+	c.memory = true
 	srv, err := startServer(serverConfig{})
 	if err != nil {
 		return nil, err
