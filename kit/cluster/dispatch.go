@@ -129,7 +129,8 @@ func (cn *conn) run(ctx context.Context, c config, j job) (rep report, err error
 		AckPolicy:     jetstream.AckExplicitPolicy,
 		AckWait:       c.ackWait,
 		MaxDeliver:    c.maxDeliver,
-		MaxAckPending: j.slots * j.chunk, // 0: the server's default
+		// Each worker runs one chunk while the client pulls the next.
+		MaxAckPending: 2 * j.slots * j.chunk, // 0 (kitworkers): the server's default
 		// A consumer left by a caller that died goes away by itself.
 		InactiveThreshold: 10 * time.Minute,
 	})

@@ -99,32 +99,21 @@ func serveWorker(h handler) {
 	if err := publishJSON(cn.nc, helloSubject+run, hello{Worker: w.me}); err != nil {
 		fail(err)
 	}
+	// The client keeps up to chunk inputs pulled for this worker: no other
+	// worker gets them unless this one dies, as with Pool.map's chunks.
+	it, err := cons.Messages(jetstream.PullMaxMessages(chunk))
+	if err != nil {
+		fail(err)
+	}
 	for {
-		// One pull asks for a chunk: the server hands this worker up to
-		// chunk inputs, which no other worker gets unless this one dies.
-		batch, err := cons.Fetch(chunk, jetstream.FetchMaxWait(2*time.Second))
-		if gone(err) {
+		m, err := it.Next()
+		if gone(err) || errors.Is(err, jetstream.ErrMsgIteratorClosed) {
 			os.Exit(0)
 		} else if err != nil {
-			time.Sleep(100 * time.Millisecond) // reconnecting, most likely
-			continue
+			continue // a missed heartbeat while the server changes: the iterator carries on
 		}
-		// Hold the whole chunk as it arrives (keepAlive covers it) while
-		// running its inputs one by one.
-		todo := make(chan jetstream.Msg, chunk)
-		go func() {
-			for m := range batch.Messages() {
-				w.hold(m)
-				todo <- m
-			}
-			close(todo)
-		}()
-		for m := range todo {
-			w.do(m)
-		}
-		if gone(batch.Error()) {
-			os.Exit(0)
-		}
+		w.hold(m)
+		w.do(m)
 	}
 }
 
