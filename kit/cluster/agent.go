@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go"
 )
@@ -117,7 +118,17 @@ func (s *agentState) take(m *nats.Msg) {
 		return
 	}
 	go func() {
-		exe, err := fetchCode(contextFor(s.cn), s.cn.js, s.Cache, ann.Code)
+		// A program is tens of MB: give its transfer time (a deadline sets
+		// the client's timeouts too), and a second and third chance.
+		ctx, cancel := context.WithTimeout(contextFor(s.cn), 2*time.Minute)
+		defer cancel()
+		var exe string
+		var err error
+		for try := 0; try < 3; try++ {
+			if exe, err = fetchCode(ctx, s.cn.js, s.Cache, ann.Code); err == nil || ctx.Err() != nil {
+				break
+			}
+		}
 		if err != nil {
 			refuse(err)
 			return
@@ -134,7 +145,7 @@ func (s *agentState) take(m *nats.Msg) {
 		}
 		s.crews[ann.Run] = cr
 		s.mu.Unlock()
-		if err := cr.start(workerEnviron(os.Environ(), ann, s.url, s.cfg), n, n*s.cfg.maxDeliver); err != nil {
+		if err := cr.start(workerEnviron(os.Environ(), ann, workerURLs(s.url, s.cn.nc.DiscoveredServers()), s.cfg), n, n*s.cfg.maxDeliver); err != nil {
 			refuse(err)
 			s.end(ann.Run)
 			return

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -70,7 +71,11 @@ func ship(ctx context.Context, js jetstream.JetStream, replicas int) (binary, er
 	if err != nil {
 		return b, err
 	}
-	if _, err := obs.GetInfo(ctx, b.hash); err == nil {
+	err = served(ctx, 10*time.Second, func() error {
+		_, err := obs.GetInfo(ctx, b.hash)
+		return err
+	})
+	if err == nil {
 		return b, nil // shipped before, by us or a copy of us
 	} else if !errors.Is(err, jetstream.ErrObjectNotFound) {
 		return b, fmt.Errorf("kit/cluster: cannot look for this program in %s: %w", codeBucket, err)
@@ -122,7 +127,17 @@ func fetchCode(ctx context.Context, js jetstream.JetStream, cache, hash string) 
 		return "", err
 	}
 	defer os.Remove(tmp.Name())
-	r, err := obs.Get(ctx, hash)
+	// A replica that has not caught up with the caller's put may not know
+	// the program yet: ask again for a few seconds.
+	var r jetstream.ObjectResult
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r, err = obs.Get(ctx, hash)
+		if !errors.Is(err, jetstream.ErrObjectNotFound) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if err != nil {
 		tmp.Close()
 		return "", fmt.Errorf("cannot fetch the program %s: %w", hash[:12], err)

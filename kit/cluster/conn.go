@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -215,4 +216,38 @@ func contextFor(c *conn) context.Context {
 		cancel()
 	}()
 	return ctx
+}
+
+// served retries f while JetStream has no answer yet (a cluster's stream
+// still electing its leader answers with no responders) for up to wait.
+func served(ctx context.Context, wait time.Duration, f func() error) error {
+	deadline := time.Now().Add(wait)
+	for {
+		err := f()
+		if err == nil || !errors.Is(err, nats.ErrNoResponders) || time.Now().After(deadline) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// workerURLs is where workers started by a kitworker connect: the URL it
+// was given, then the other servers of its cluster, each with the same
+// user or token, so that a worker started after a server is lost still
+// finds one.
+func workerURLs(given string, discovered []string) string {
+	u, err := url.Parse(given)
+	if err != nil {
+		return given
+	}
+	urls := []string{given}
+	for _, d := range discovered {
+		du, err := url.Parse(d)
+		if err != nil {
+			continue
+		}
+		du.User = u.User
+		urls = append(urls, du.String())
+	}
+	return strings.Join(urls, ",")
 }

@@ -1,10 +1,12 @@
 package cluster
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os/exec"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -47,6 +49,19 @@ func (c *crew) start(env []string, n, restarts int) error {
 }
 
 func (c *crew) spawn() error {
+	for try := 0; ; try++ {
+		err := c.spawnOnce()
+		// A program just fetched is "busy" while a process forked by another
+		// goroutine, as it was being written, still holds it open (Go issue
+		// 22315): that passes in a moment.
+		if !errors.Is(err, syscall.ETXTBSY) || try == 50 {
+			return err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (c *crew) spawnOnce() error {
 	cmd := exec.Command(c.exe, c.args...)
 	cmd.Env = c.env
 	cmd.Stdout, cmd.Stderr = c.stdout, c.stderr

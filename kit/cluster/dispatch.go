@@ -97,7 +97,11 @@ func streams(ctx context.Context, cn *conn, c config) error {
 		{Name: resultsStream, Subjects: []string{resultsSubject + "*"}, MaxAge: time.Hour,
 			Description: "results of kit runs, one message each, purged when the run ends"},
 	} {
-		if _, err := cn.js.Stream(ctx, sc.Name); err == nil {
+		err := served(ctx, c.startTimeout, func() error {
+			_, err := cn.js.Stream(ctx, sc.Name)
+			return err
+		})
+		if err == nil {
 			continue
 		} else if !errors.Is(err, jetstream.ErrStreamNotFound) {
 			return fmt.Errorf("kit/cluster: JetStream on %s: %w", cn.url, err)
@@ -113,6 +117,21 @@ func streams(ctx context.Context, cn *conn, c config) error {
 	return nil
 }
 
+// consumerConfig is the pull consumer the workers of run id share.
+func consumerConfig(id string, c config, j job) jetstream.ConsumerConfig {
+	return jetstream.ConsumerConfig{
+		Durable:       consumerName(id),
+		FilterSubject: tasksSubject + id,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       c.ackWait,
+		MaxDeliver:    c.maxDeliver,
+		// Each worker runs one chunk while the client pulls the next.
+		MaxAckPending: 2 * j.slots * j.chunk, // 0 (kitworkers): the server's default
+		// A consumer left by a caller that died goes away by itself.
+		InactiveThreshold: 10 * time.Minute,
+	}
+}
+
 // run sends j's inputs and collects one result per input. It returns when
 // every input has a result or has failed MaxDeliver times, or with an error
 // when no worker came within the start timeout, the server was lost, or ctx
@@ -123,16 +142,9 @@ func (cn *conn) run(ctx context.Context, c config, j job) (rep report, err error
 		return rep, err
 	}
 	id := nuid.Next()
-	_, err = cn.js.CreateConsumer(ctx, tasksStream, jetstream.ConsumerConfig{
-		Durable:       consumerName(id),
-		FilterSubject: tasksSubject + id,
-		AckPolicy:     jetstream.AckExplicitPolicy,
-		AckWait:       c.ackWait,
-		MaxDeliver:    c.maxDeliver,
-		// Each worker runs one chunk while the client pulls the next.
-		MaxAckPending: 2 * j.slots * j.chunk, // 0 (kitworkers): the server's default
-		// A consumer left by a caller that died goes away by itself.
-		InactiveThreshold: 10 * time.Minute,
+	err = served(ctx, c.startTimeout, func() error {
+		_, err := cn.js.CreateConsumer(ctx, tasksStream, consumerConfig(id, c, j))
+		return err
 	})
 	if err != nil {
 		return rep, fmt.Errorf("kit/cluster: cannot make the run's consumer on %s: %w", cn.url, err)

@@ -101,7 +101,9 @@ func serveWorker(h handler) {
 	}
 	// The client keeps up to chunk inputs pulled for this worker: no other
 	// worker gets them unless this one dies, as with Pool.map's chunks.
-	it, err := cons.Messages(jetstream.PullMaxMessages(chunk))
+	// Pulls expire after 2 s: one lost while a cluster elects a consumer
+	// leader, or on a server that goes away, is made again soon.
+	it, err := cons.Messages(jetstream.PullMaxMessages(chunk), jetstream.PullExpiry(2*time.Second))
 	if err != nil {
 		fail(err)
 	}
