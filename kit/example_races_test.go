@@ -96,8 +96,3 @@ func ExampleCrashResult() {
 	// concurrent map writes: the child process crashed after 0s (exit status 2): fatal error: concurrent map writes
 	// this process survived.
 }
-
-func ExampleDemoEnv() {
-	fmt.Println(kit.DemoEnv)
-	// Output: KIT_DEMO
-}

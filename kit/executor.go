@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"time"
@@ -19,6 +20,7 @@ type Executor struct {
 	chunk        int // inputs handed out at a time; <= 0 means Python's rule
 	failFast     bool
 	startTimeout time.Duration // Processes: how long a worker may take to start
+	pool         *sharedPool   // Processes: the workers Start started, shared by copies
 	remote       Remote        // where a RemoteExecutor runs
 }
 
@@ -58,6 +60,11 @@ func GIL(n int) Executor { return Executor{kind: gilKind, workers: n} }
 // in one queue (a pipe) that every child reads, and results come back on
 // pipes, all encoded with encoding/gob. The task must be declared at package
 // level, see [Task]. n <= 0 means one process per logical CPU.
+//
+// As it is, Processes starts its workers for each run and shuts them down
+// after, so that [Run.Startup] shows what starting them costs. Call
+// [Executor.Start] to keep them up for many runs, as Python's
+// `with Pool(n) as pool:` does.
 func Processes(n int) Executor { return Executor{kind: processesKind, workers: n} }
 
 // WithChunk returns a copy of e that hands inputs to workers size at a time.
@@ -83,6 +90,59 @@ func (e Executor) WithFailFast() Executor {
 func (e Executor) WithStartTimeout(d time.Duration) Executor {
 	e.startTimeout = max(d, 0)
 	return e
+}
+
+// Start returns a copy of e whose workers are started now and stay up,
+// for every run and every copy of it, until [Executor.Close]: runs on it
+// have no start-up ([Run.Startup] is zero), like the maps of Python's
+// `with Pool(n) as pool:`. Runs on it take turns; [Submit]s made while a
+// run is under way wait for it, then run together on the n workers. A
+// worker that dies is replaced; a run that stops early (WithFailFast, a
+// cancelled context, a loop over [MapUnordered] left early) kills them all,
+// and the next run starts new ones. If the workers cannot start,
+// [Executor.Startup] says why and every run fails with that error until
+// one manages to start them.
+//
+// Start matters only for Processes: goroutines start in microseconds, and
+// Start and Close do nothing for Serial, Threads and GIL, so code can start
+// and close any executor alike. Starting a started executor does nothing.
+//
+//	pool := kit.Processes(2).Start()
+//	defer pool.Close()
+//	a := kit.Map(pool, square, xs)
+//	b := kit.Map(pool, cube, xs) // the same two processes
+func (e Executor) Start() Executor {
+	if e.kind != processesKind || e.pool != nil {
+		return e
+	}
+	e.pool = newSharedPool(e.Workers(), e.timeout())
+	start := time.Now()
+	_, _, err := e.pool.acquire(context.Background())
+	e.pool.startup, e.pool.err = time.Since(start), err
+	if err == nil {
+		e.pool.release()
+	}
+	return e
+}
+
+// Close shuts down the workers [Executor.Start] started, once the run using
+// them (if any) has ended, and waits for them to exit. Runs on e or its
+// copies fail afterwards. Close does nothing on an executor that was not
+// started; closing twice is harmless. Workers never outlive the program:
+// they die with it, even if Close was not called.
+func (e Executor) Close() {
+	if e.pool != nil {
+		e.pool.close()
+	}
+}
+
+// Startup is how long [Executor.Start] took to start e's workers, and the
+// error that stopped it if it failed: zero and nil if e was not started.
+func (e Executor) Startup() (time.Duration, error) {
+	if e.pool == nil {
+		return 0, nil
+	}
+	return e.pool.startup, e.pool.err
 }
 
 // Workers is the number of workers e runs: 1 for Serial, otherwise n as
@@ -113,6 +173,9 @@ func (e Executor) String() string {
 		s = fmt.Sprintf("GIL(%d)", e.Workers())
 	case processesKind:
 		s = fmt.Sprintf("Processes(%d)", e.Workers())
+		if e.pool != nil {
+			s += ".Start()"
+		}
 	case remoteKind:
 		s = e.remote.String()
 	}

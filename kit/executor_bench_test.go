@@ -167,10 +167,10 @@ func BenchmarkPythonPool(b *testing.B) {
 		if err != nil {
 			b.Skipf("%s failed: %v", script, err)
 		}
-		// Lines: "<method> startup-ms <x> roundtrip-us <y> default-us <z>"
+		// Lines: "<method> startup-ms <x> roundtrip-us <y> default-us <z> apply-us <a>"
 		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 			f := strings.Fields(line)
-			if len(f) != 7 {
+			if len(f) < 7 {
 				continue
 			}
 			pyStartup, _ := strconv.ParseFloat(f[2], 64)

@@ -54,13 +54,14 @@ var (
 		time.Sleep(time.Minute)
 		return 0
 	})
-	// slowStartTask is never reached in a worker: its initialisation hangs.
+	// slowStartTask hangs a worker's initialisation when the test asks.
 	slowStartTask = func() *TaskFunc[int, int] {
-		if workerTaskName() == "test-slow-start" {
+		if isWorker() && os.Getenv("KIT_TEST_SLOW_START") != "" {
 			time.Sleep(time.Minute)
 		}
 		return Task("test-slow-start", func(x int) int { return x })
 	}()
+	wordTask       = Task("test-word", func(x int) string { return strings.Repeat("w", x) })
 	funcResultTask = Task("test-func-result", func(x int) func() int { return func() int { return x } })
 	dupTask        = Task("test-square", func(x int) int { return x })
 )
@@ -218,7 +219,15 @@ func TestFailFastStops(t *testing.T) {
 }
 
 func TestDeadWorkerIsReplaced(t *testing.T) {
-	r := Map(Processes(2).WithChunk(2), dieTask, inputs(8))
+	started := Processes(2).WithChunk(2).Start()
+	defer started.Close()
+	for _, ex := range []Executor{Processes(2).WithChunk(2), started} {
+		t.Run(ex.String(), func(t *testing.T) { testDeadWorkerIsReplaced(t, ex) })
+	}
+}
+
+func testDeadWorkerIsReplaced(t *testing.T, ex Executor) {
+	r := Map(ex, dieTask, inputs(8))
 	want := map[int]string{1: "exit status 7", 2: "exit status 2", 3: "signal: killed"}
 	var tes []*TaskError
 	for _, e := range r.Err.(interface{ Unwrap() []error }).Unwrap() {
@@ -277,6 +286,7 @@ func TestBadTasks(t *testing.T) {
 }
 
 func TestWorkerThatNeverStartsIsKilled(t *testing.T) {
+	t.Setenv("KIT_TEST_SLOW_START", "1")
 	start := time.Now()
 	r := Map(Processes(1).WithStartTimeout(300*time.Millisecond), slowStartTask, inputs(2))
 	if r.Err == nil || !strings.Contains(r.Err.Error(), "did not report ready") {

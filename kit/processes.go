@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"bytes"
 	"context"
 	"encoding/gob"
 	"errors"
@@ -8,33 +9,38 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
+
+	"parallelgo.dev/course/kit/internal/proc"
 )
 
 // The parent side of [Processes]: a pool of worker processes, each this
 // program started again (see worker.go), taking chunks of inputs from one
 // shared queue (see procqueue.go) and sending results on pipes of their own.
+// A pool runs one Map at a time. An unstarted Processes starts a pool for
+// each run and shuts it down after; [Executor.Start] keeps one up.
 
 // stderrTail is how much of a worker's stderr is kept to explain its death.
 const stderrTail = 2 << 10
 
-// procPool is the worker processes of one run.
+// procPool is a pool of worker processes.
 type procPool struct {
-	task     string
-	timeout  time.Duration
-	setup    setup    // what each worker is told first (Slot aside)
-	queueR   *os.File // the queue's read end, which every worker inherits
-	queueW   *os.File // our end of the queue
-	slots    *slots
-	first    []*child // the children started up front, one per worker
-	stopKill func() bool
+	timeout time.Duration
+	queueR  *os.File        // the queue's read end, which every worker inherits
+	queueW  *os.File        // our end of the queue
+	drain   syscall.RawConn // our own non-blocking read end: what a run leaves on the queue is emptied
+	drainF  *os.File
+	slots   *slots
 
-	mu     sync.Mutex
-	live   map[*child]bool
-	closed bool // no more children may start
+	mu      sync.Mutex
+	workers []*child // the worker of each slot, nil if it died and none replaced it yet
+	live    map[*child]bool
+	closed  bool // no more children may start
 }
 
 // child is one worker process and its pipes.
@@ -43,22 +49,25 @@ type child struct {
 	pid    int
 	slot   int
 	own    *os.File // our end of its own pipe; closing it ends the worker
-	ownEnc *gob.Encoder
 	dec    *gob.Decoder
-	stderr *tailWriter
+	stderr *proc.Tail
 	ready  atomic.Bool // it said hello
+
+	sendMu sync.Mutex
+	ownEnc *gob.Encoder
 
 	waitOnce sync.Once
 	exit     string // how it ended, e.g. "exit status 2"; set by wait
 	pool     *procPool
 }
 
-// startPool starts n workers for task and waits until each has reported
-// ready. frameSize and preamble are what the workers need to read the
-// queue's frames. When ctx ends, every worker is killed.
-func startPool(ctx context.Context, task string, n int, timeout time.Duration,
-	frameSize int, preamble []byte) (*procPool, error) {
-	p := &procPool{task: task, timeout: timeout, live: map[*child]bool{}}
+// startPool starts n workers and waits until each has reported ready. If
+// ctx ends meanwhile, every worker is killed.
+func startPool(ctx context.Context, n int, timeout time.Duration) (*procPool, error) {
+	if registeredCount() == 0 {
+		return nil, errors.New("kit: Processes runs tasks declared at package level, and this program declares none")
+	}
+	p := &procPool{timeout: timeout, live: map[*child]bool{}, workers: make([]*child, n)}
 	var err error
 	if p.slots, err = newSlots(n); err != nil {
 		return nil, err
@@ -68,16 +77,25 @@ func startPool(ctx context.Context, task string, n int, timeout time.Duration,
 		return nil, fmt.Errorf("kit: cannot make the workers' queue: %w", err)
 	}
 	growQueue(p.queueW)
-	p.setup = setup{SlotsSize: len(p.slots.mem), FrameSize: frameSize, Preamble: preamble}
-	p.stopKill = context.AfterFunc(ctx, p.killAll)
-	p.first = make([]*child, n)
+	if p.drainF, err = openQueue(int(p.queueR.Fd())); err == nil {
+		p.drain, err = p.drainF.SyscallConn()
+	}
+	if err != nil {
+		p.close()
+		return nil, fmt.Errorf("kit: cannot make the workers' queue: %w", err)
+	}
+	stopKill := context.AfterFunc(ctx, p.killAll)
+	defer stopKill()
 	errs := make([]error, n)
 	var wg sync.WaitGroup
-	for i := range n {
+	for w := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p.first[i], errs[i] = p.start(i)
+			var c *child
+			if c, errs[w] = p.start(w); c != nil {
+				p.setWorker(w, c)
+			}
 		}()
 	}
 	wg.Wait()
@@ -86,7 +104,7 @@ func startPool(ctx context.Context, task string, n int, timeout time.Duration,
 			p.killAll()
 			p.close()
 			if ctx.Err() != nil {
-				return nil, fmt.Errorf("kit: run of %q stopped while its workers started: %w", task, context.Cause(ctx))
+				return nil, fmt.Errorf("kit: stopped while the workers started: %w", context.Cause(ctx))
 			}
 			return nil, err // one is enough: they usually fail alike
 		}
@@ -94,11 +112,13 @@ func startPool(ctx context.Context, task string, n int, timeout time.Duration,
 	return p, nil
 }
 
-// start starts the worker for slot w and waits for its hello.
+// start starts a worker for slot w and waits for its hello.
 func (p *procPool) start(w int) (*child, error) {
-	exe, err := os.Executable()
+	// Same program, same arguments: its initialisation must reach the same
+	// kit.Task calls as ours did.
+	cmd, err := proc.Self(workerEnvFor(registeredCount()))
 	if err != nil {
-		return nil, fmt.Errorf("kit: cannot find this program to start a worker: %w", err)
+		return nil, fmt.Errorf("kit: cannot start a worker: %w", err)
 	}
 	ownR, ownW, err := os.Pipe()
 	if err != nil {
@@ -110,21 +130,16 @@ func (p *procPool) start(w int) (*child, error) {
 		ownW.Close()
 		return nil, fmt.Errorf("kit: cannot start a worker: %w", err)
 	}
-	c := &child{pool: p, slot: w, own: ownW, stderr: &tailWriter{to: os.Stderr}}
-	// Same program, same arguments: its initialisation must reach the same
-	// kit.Task calls as ours did.
-	c.cmd = exec.Command(exe, os.Args[1:]...)
-	c.cmd.Env = workerEnviron(os.Environ(), p.task)
+	c := &child{pool: p, slot: w, own: ownW, stderr: &proc.Tail{To: os.Stderr, Max: stderrTail}, cmd: cmd}
 	c.cmd.Stdout = os.Stdout // the task's prints reach the cell
 	c.cmd.Stderr = c.stderr  // and so do its errors, with the tail kept
 	c.cmd.ExtraFiles = []*os.File{ownR, resW, p.queueR, p.slots.file}
 	c.cmd.WaitDelay = time.Second // in case the task left a process holding stderr
-	configureWorkerCmd(c.cmd)
 	p.slots.reset(w)
 
 	p.mu.Lock()
 	if p.closed {
-		err = errors.New("kit: the run was stopped")
+		err = errors.New("kit: the pool was stopped")
 	} else if err = c.cmd.Start(); err == nil {
 		p.live[c] = true
 	}
@@ -141,18 +156,12 @@ func (p *procPool) start(w int) (*child, error) {
 	c.pid = c.cmd.Process.Pid
 	c.ownEnc = gob.NewEncoder(ownW)
 	c.dec = gob.NewDecoder(resR)
-	st := p.setup
-	st.Slot = w
-	_ = c.ownEnc.Encode(st) // if the child is already dead, its hello says how
+	_ = c.ownEnc.Encode(setup{Slot: w, SlotsSize: len(p.slots.mem)}) // if the child is already dead, its hello says how
 
 	ready := make(chan error, 1)
 	go func() {
 		var h hello
-		err := c.dec.Decode(&h)
-		if err == nil && h.Task != p.task {
-			err = fmt.Errorf("it serves task %q", h.Task)
-		}
-		ready <- err
+		ready <- c.dec.Decode(&h)
 	}()
 	timer := time.NewTimer(p.timeout)
 	defer timer.Stop()
@@ -163,14 +172,43 @@ func (p *procPool) start(w int) (*child, error) {
 			return c, nil
 		}
 		c.died(err)
-		return nil, fmt.Errorf("kit: worker process %d for task %q failed to start (%s)%s",
-			c.pid, p.task, c.exit, c.stderrNote())
+		return nil, fmt.Errorf("kit: worker process %d failed to start (%s)%s", c.pid, c.exit, c.stderrNote())
 	case <-timer.C:
 		c.kill()
 		c.wait()
-		return nil, fmt.Errorf("kit: worker process %d for task %q did not report ready within %v and was killed; "+
-			"does this program's initialisation reach kit.Task(%q, ...)?%s", c.pid, p.task, p.timeout, p.task, c.stderrNote())
+		return nil, fmt.Errorf("kit: worker process %d did not report ready within %v and was killed; "+
+			"does this program's initialisation reach its package-level kit.Task declarations?%s", c.pid, p.timeout, c.stderrNote())
 	}
+}
+
+// setWorker makes c the worker of slot w.
+func (p *procPool) setWorker(w int, c *child) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.workers[w] = c
+}
+
+// current is the worker of each slot now, nil where there is none.
+func (p *procPool) current() []*child {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]*child(nil), p.workers...)
+}
+
+// fill starts a worker for each slot that has none (its worker died after
+// its run ended, or could not be replaced).
+func (p *procPool) fill() error {
+	for w, c := range p.current() {
+		if c != nil {
+			continue
+		}
+		c, err := p.start(w)
+		if err != nil {
+			return err
+		}
+		p.setWorker(w, c)
+	}
+	return nil
 }
 
 // killAll kills every worker and stops new ones from starting.
@@ -192,7 +230,6 @@ func (p *procPool) isClosed() bool {
 // close ends the workers still running, waits for them all, and frees the
 // queue and the shared memory. Nothing may use the pool afterwards.
 func (p *procPool) close() {
-	p.stopKill()
 	p.mu.Lock()
 	p.closed = true
 	var left []*child
@@ -200,7 +237,9 @@ func (p *procPool) close() {
 		left = append(left, c)
 	}
 	p.mu.Unlock()
-	p.queueW.Close() // idle workers read the end of the queue and exit
+	if p.queueW != nil {
+		p.queueW.Close() // idle workers read the end of the queue and exit
+	}
 	for _, c := range left {
 		c.own.Close() // and busy ones exit when their own pipe ends
 	}
@@ -209,8 +248,20 @@ func (p *procPool) close() {
 		c.wait()
 		t.Stop()
 	}
-	p.queueR.Close()
+	if p.queueR != nil {
+		p.queueR.Close()
+	}
+	if p.drainF != nil {
+		p.drainF.Close()
+	}
 	p.slots.close()
+}
+
+// send sends the worker an order; orders to one worker go one at a time.
+func (c *child) send(o order) error {
+	c.sendMu.Lock()
+	defer c.sendMu.Unlock()
+	return c.ownEnc.Encode(o)
 }
 
 func (c *child) kill() { _ = c.cmd.Process.Kill() }
@@ -246,15 +297,158 @@ func (c *child) stderrNote() string {
 	return ""
 }
 
+// sharedPool is the pool behind a Processes executor, shared by the copies
+// of a started one ([Executor.Start]), made for one run otherwise. Runs
+// take turns: each holds the pool from its start to its end.
+type sharedPool struct {
+	workers int
+	timeout time.Duration
+
+	turn    sync.Mutex // held by the run using the pool
+	pool    *procPool  // nil until started, and after a run stopped early killed it
+	closed  bool
+	startup time.Duration // what Start took
+	err     error         // why Start failed
+
+	submitMu sync.Mutex
+	submits  map[any]any // a *submitQueue per task, for Submit
+}
+
+func newSharedPool(workers int, timeout time.Duration) *sharedPool {
+	return &sharedPool{workers: workers, timeout: timeout}
+}
+
+// acquire waits for the pool's turn and returns its workers, starting
+// those that are missing (all of them the first time), and whether it
+// started any.
+func (s *sharedPool) acquire(ctx context.Context) (p *procPool, started bool, err error) {
+	s.turn.Lock()
+	if s.closed {
+		s.turn.Unlock()
+		return nil, false, errors.New("kit: this started Processes executor was closed")
+	}
+	if s.pool == nil {
+		if s.pool, err = startPool(ctx, s.workers, s.timeout); err != nil {
+			s.turn.Unlock()
+			return nil, true, err
+		}
+		return s.pool, true, nil
+	}
+	before := s.pool.current()
+	if err := s.pool.fill(); err != nil {
+		s.pool.close()
+		s.pool = nil
+		s.turn.Unlock()
+		return nil, true, err
+	}
+	return s.pool, slices.Contains(before, nil), nil
+}
+
+// release ends a run's turn. A pool whose workers were killed (the run was
+// stopped) is shut down; the next run starts a new one.
+func (s *sharedPool) release() {
+	if s.pool != nil && s.pool.isClosed() {
+		s.pool.close()
+		s.pool = nil
+	}
+	s.turn.Unlock()
+}
+
+// close shuts the pool down, once the run using it has ended.
+func (s *sharedPool) close() {
+	s.turn.Lock()
+	defer s.turn.Unlock()
+	s.closed = true
+	if s.pool != nil {
+		s.pool.close()
+		s.pool = nil
+	}
+}
+
+// procBackend is the backend of Processes: a run on a pool of worker
+// processes.
+type procBackend[T, R any] struct {
+	shared   *sharedPool
+	private  bool // the pool is this run's alone: shut it down after
+	run      *procRun[T, R]
+	stopKill func() bool
+	done     chan struct{} // closed when work has returned
+}
+
+func (b *procBackend[T, R]) start(j *job[T, R]) (bool, error) {
+	frames, err := newFrameWriter(j.inputs, j.chunk)
+	if err != nil {
+		return false, err
+	}
+	if b.shared = j.ex.pool; b.shared == nil {
+		b.shared, b.private = newSharedPool(j.ex.Workers(), j.ex.timeout()), true
+	}
+	p, started, err := b.shared.acquire(j.ctx)
+	if err != nil {
+		if b.private {
+			b.shared.close()
+		}
+		b.shared = nil
+		return started, err
+	}
+	b.run = &procRun[T, R]{j: j, p: p, frames: frames, reported: make([]atomic.Bool, len(j.inputs)),
+		wake: make(chan struct{}, 1), over: make(chan struct{}),
+		order: order{Run: &runOrder{Task: j.task.name, FrameSize: frames.size, Preamble: frames.preamble}}}
+	b.done = make(chan struct{})
+	// Stopping the run early (WithFailFast, a cancelled context) kills the
+	// workers; ending it normally must not.
+	b.stopKill = context.AfterFunc(j.ctx, func() {
+		if !b.run.isOver() {
+			p.killAll()
+		}
+	})
+	b.run.begin()
+	return started, nil
+}
+
+// work hands out the first chunk for each worker before anything else,
+// from the caller's goroutine: a worker that is ready starts at once,
+// without waiting for a new goroutine to be scheduled.
+func (b *procBackend[T, R]) work(j *job[T, R]) {
+	defer close(b.done)
+	b.run.handOut(len(b.run.p.workers)) // it fails only once the pool is closing, which the feeder sees too
+	b.run.run()
+}
+
+// stop waits for the run to end on every worker (killed ones end at once),
+// and shuts a run's own pool down: children's CPU time counts once they
+// are waited for.
+func (b *procBackend[T, R]) stop() {
+	if b.shared == nil {
+		return
+	}
+	<-b.done
+	b.stopKill()
+	b.shared.release()
+	if b.private {
+		b.shared.close() // the workers are waited for: the clock sees their CPU time
+	} else {
+		j := b.run.j
+		j.workerCPU.ChildUser = time.Duration(b.run.user.Load())
+		j.workerCPU.ChildSys = time.Duration(b.run.sys.Load())
+	}
+}
+
 // procRun is one Map on a pool: it fills the queue and reads each worker's
-// reports until the run ends.
+// reports until every input has an outcome, then ends the run on every
+// worker.
 type procRun[T, R any] struct {
 	j        *job[T, R]
 	p        *procPool
 	frames   *frameWriter[T]
+	order    order         // what starts the run on a worker
 	reported []atomic.Bool // an outcome of input i reached the run
 	done     atomic.Int64  // how many are reported
 	deaths   atomic.Int64
+	user     atomic.Int64 // CPU time the workers said they used in the run
+	sys      atomic.Int64
+	over     chan struct{} // closed when every input has an outcome
+	overOnce sync.Once
 
 	mu      sync.Mutex
 	again   [][2]int      // chunks to hand out again: their worker died
@@ -264,21 +458,52 @@ type procRun[T, R any] struct {
 	buf []byte // frames being written; only the feeder uses it
 }
 
-// newProcRun prepares a Processes run of j on pool p. It hands out the
-// first chunk for each worker before it returns, from the caller's
-// goroutine: a worker that is ready starts at once, without waiting for a
-// new goroutine to be scheduled.
-func newProcRun[T, R any](j *job[T, R], p *procPool, frames *frameWriter[T]) *procRun[T, R] {
-	r := &procRun[T, R]{j: j, p: p, frames: frames, reported: make([]atomic.Bool, len(j.inputs)), wake: make(chan struct{}, 1)}
-	r.handOut(len(p.first)) // it fails only once the pool is closing, which the feeder sees too
-	return r
+// begin starts the run on every worker. A worker that cannot be told is
+// dead, which its reader finds out.
+func (r *procRun[T, R]) begin() {
+	for w, c := range r.p.current() {
+		if c != nil {
+			r.p.slots.reset(w)
+			_ = c.send(r.order)
+		}
+	}
 }
 
-// run is the rest of the run: it returns when every worker has ended.
+func (r *procRun[T, R]) isOver() bool {
+	select {
+	case <-r.over:
+		return true
+	default:
+		return false
+	}
+}
+
+// finish ends the run once every input has an outcome: the workers stop
+// reading the queue and say so.
+func (r *procRun[T, R]) finish() {
+	r.overOnce.Do(func() {
+		close(r.over)
+		for _, c := range r.p.current() {
+			if c != nil {
+				_ = c.send(order{End: true})
+			}
+		}
+	})
+}
+
+// run is the rest of the run: it returns when every worker has left it,
+// and nothing of it is left on the queue.
 func (r *procRun[T, R]) run() {
-	go r.feed(2 * len(r.p.first)) // ends when the queue is closed or the run stops
+	fed := make(chan struct{})
+	go func() {
+		defer close(fed)
+		r.feed(2 * len(r.p.workers))
+	}()
 	var wg sync.WaitGroup
-	for w, c := range r.p.first {
+	for w, c := range r.p.current() {
+		if c == nil {
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -294,16 +519,24 @@ func (r *procRun[T, R]) run() {
 	wg.Wait()
 	close(stopWatch)
 	<-watched
+	r.finish() // if the workers are gone before the end
+	// The feeder may be writing a chunk handed out again: make it give up.
+	_ = r.p.queueW.SetWriteDeadline(time.Unix(1, 0))
+	<-fed
+	_ = r.p.queueW.SetWriteDeadline(time.Time{})
+	if !r.p.isClosed() {
+		drainQueue(r.p.drain)
+	}
 }
 
 // feed writes the chunks to the queue in input order, and the chunks of
-// dead workers again, until the run stops: batch frames in one write, then
-// ever more.
+// dead workers again, until the run is over: batch frames in one write,
+// then ever more.
 func (r *procRun[T, R]) feed(batch int) {
 	for {
 		n, err := r.handOut(batch)
 		if err != nil {
-			return // the pool is closing
+			return // the pool is closing, or the run is over
 		}
 		if n > 0 {
 			batch = min(batch*2, framesPerWrite)
@@ -313,6 +546,8 @@ func (r *procRun[T, R]) feed(batch int) {
 		select {
 		case <-r.wake:
 			r.waiting.Store(false)
+		case <-r.over:
+			return
 		case <-r.j.ctx.Done():
 			return
 		}
@@ -344,7 +579,7 @@ func (r *procRun[T, R]) handOut(n int) (int, error) {
 func (r *procRun[T, R]) nextAgain() (lo, hi int, ok bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.again) == 0 || r.j.ctx.Err() != nil {
+	if len(r.again) == 0 || r.j.ctx.Err() != nil || r.isOver() {
 		return 0, 0, false
 	}
 	c := r.again[0]
@@ -372,23 +607,28 @@ func (r *procRun[T, R]) handOutAgain(lo, hi int) {
 	}
 }
 
-// serve reads the reports of the worker in slot w, and when it dies, fails
-// the input it was running and starts a new worker for the rest.
+// serve reads the reports of the worker in slot w until it leaves the run.
+// When it dies, it fails the input it was running and starts a new worker
+// for the rest.
 func (r *procRun[T, R]) serve(w int, c *child) {
 	for {
 		err := r.read(w, c)
-		if r.j.ctx.Err() != nil || r.p.isClosed() {
-			c.wait() // the run is over: it was killed or told to stop
+		if err == nil {
+			return // it has left the run
+		}
+		if r.p.isClosed() {
+			c.wait() // the run was stopped: it was killed
 			return
 		}
 		c.died(err)
+		r.p.setWorker(w, nil)
 		if r.j.ctx.Err() != nil {
 			return
 		}
 		r.deaths.Add(1)
 		r.lost(w, c)
-		if int(r.done.Load()) == len(r.j.inputs) {
-			return
+		if r.isOver() {
+			return // the next run starts a new worker
 		}
 		if c, err = r.p.start(w); err != nil {
 			if r.j.ctx.Err() == nil {
@@ -396,41 +636,54 @@ func (r *procRun[T, R]) serve(w int, c *child) {
 			}
 			return // this worker is gone; the others go on
 		}
+		// The run starts on the new worker before finish can see it, so
+		// that the end of the run never reaches it first.
+		_ = c.send(r.order)
+		r.p.setWorker(w, c)
+		if r.isOver() {
+			_ = c.send(order{End: true})
+		}
 	}
 }
 
-// read handles the reports of c until its pipe fails.
+// read handles the reports of c until it leaves the run (nil) or its pipe
+// fails.
 func (r *procRun[T, R]) read(w int, c *child) error {
 	for {
 		var rep report[R] // fresh each time: gob leaves zero fields untouched
 		if err := c.dec.Decode(&rep); err != nil {
 			return err
 		}
-		if rep.Warmup {
-			continue
-		}
 		if err := r.accept(w, c, rep.Results); err != nil {
 			return err
+		}
+		if rep.Done {
+			r.user.Add(rep.User)
+			r.sys.Add(rep.Sys)
+			return nil
 		}
 		if rep.Need {
 			if rep.Lo < 0 || rep.Lo >= rep.Hi || rep.Hi > len(r.j.inputs) {
 				return fmt.Errorf("kit: worker asked for inputs %d to %d", rep.Lo, rep.Hi)
 			}
-			if err := c.ownEnc.Encode(frameInputs[T]{Inputs: r.j.inputs[rep.Lo:rep.Hi]}); err != nil {
+			// Each on its own, types included: any task's inputs may
+			// follow on this pipe.
+			var buf bytes.Buffer
+			if err := gob.NewEncoder(&buf).Encode(frameInputs[T]{Inputs: r.j.inputs[rep.Lo:rep.Hi]}); err != nil {
 				// An interface holding a type gob does not know: those inputs
 				// fail, and an empty answer tells the worker to go on.
 				r.notSent(w, rep.Lo, rep.Hi, err)
-				if err := c.ownEnc.Encode(frameInputs[T]{}); err != nil {
-					return err
-				}
+				buf.Reset()
+			}
+			if err := c.send(order{Inputs: buf.Bytes()}); err != nil {
+				return err
 			}
 		}
 	}
 }
 
-// accept passes results on to the run: spans to the trace, values and
-// errors to the collector. An input already reported (handed out twice
-// after a worker died) keeps its first outcome.
+// accept passes results on to the run. An input already reported (handed
+// out twice after a worker died) keeps its first outcome.
 func (r *procRun[T, R]) accept(w int, c *child, results []result[R]) error {
 	j := r.j
 	if j.ctx.Err() != nil {
@@ -438,13 +691,6 @@ func (r *procRun[T, R]) accept(w int, c *child, results []result[R]) error {
 	}
 	spans := make([]Span, 0, len(results))
 	var b batch[R]
-	send := func() {
-		if len(b.values) > 0 {
-			j.batches <- b
-		}
-		b = batch[R]{}
-	}
-	failed := false
 	for _, res := range results {
 		i := res.Input
 		if i < 0 || i >= len(j.inputs) {
@@ -457,7 +703,8 @@ func (r *procRun[T, R]) accept(w int, c *child, results []result[R]) error {
 		spans = append(spans, Span{Worker: w, PID: c.pid, Input: i,
 			Start: j.trace.at(res.Start), End: j.trace.at(res.End), Err: res.Failed})
 		if len(b.values) > 0 && b.lo+len(b.values) != i {
-			send()
+			j.deliver(b, nil) // a batch holds consecutive inputs only
+			b = batch[R]{}
 		}
 		if len(b.values) == 0 {
 			b.lo = i
@@ -466,15 +713,13 @@ func (r *procRun[T, R]) accept(w int, c *child, results []result[R]) error {
 		if res.Failed {
 			err = &TaskError{Task: j.task.name, Input: i, Arg: label(j.inputs[i]), Worker: w, PID: c.pid,
 				Panic: res.Panic, Stack: res.Stack}
-			failed = true
 		}
 		b.add(res.Value, err)
 	}
-	j.trace.addSpans(spans)
-	send()
-	if failed && j.ex.failFast {
-		j.stop()
+	if int(r.done.Load()) == len(j.inputs) {
+		r.finish()
 	}
+	j.deliver(b, spans)
 	return nil
 }
 
@@ -516,21 +761,16 @@ func (r *procRun[T, R]) gaveUp(w int, err error) {
 	}
 }
 
-// fail makes te, completed with the task and the input, the outcome of
-// input i, unless it has one already, and reports whether it did.
+// fail makes te the outcome of input i, unless it has one already, and
+// reports whether it did.
 func (r *procRun[T, R]) fail(i int, te *TaskError) bool {
 	if !r.reported[i].CompareAndSwap(false, true) {
 		return false
 	}
-	r.done.Add(1)
-	te.Task, te.Input, te.Arg = r.j.task.name, i, label(r.j.inputs[i])
-	b := batch[R]{lo: i}
-	var zero R
-	b.add(zero, te)
-	r.j.batches <- b // before stopping, so that the collector finds it
-	if r.j.ex.failFast {
-		r.j.stop()
+	if int(r.done.Add(1)) == len(r.j.inputs) {
+		r.finish()
 	}
+	r.j.fail(i, te)
 	return true
 }
 
@@ -587,28 +827,4 @@ func (r *procRun[T, R]) allIdle() bool {
 // the trace's start.
 func (t *Trace) at(unixNano int64) time.Duration {
 	return time.Duration(unixNano - t.start.UnixNano())
-}
-
-// tailWriter passes writes through and keeps the last stderrTail bytes.
-type tailWriter struct {
-	to  io.Writer
-	mu  sync.Mutex
-	buf []byte
-}
-
-func (w *tailWriter) Write(p []byte) (int, error) {
-	_, _ = w.to.Write(p) // the parent's stderr failing must not kill the worker
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.buf = append(w.buf, p...)
-	if len(w.buf) > stderrTail {
-		w.buf = append(w.buf[:0], w.buf[len(w.buf)-stderrTail:]...)
-	}
-	return len(p), nil
-}
-
-func (w *tailWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return string(w.buf)
 }

@@ -3,16 +3,8 @@ package kit
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"syscall"
 )
-
-// configureWorkerCmd makes the kernel kill a worker when its parent dies,
-// even by SIGKILL (GoNB's interrupt ends with one), so no worker outlives
-// the cell.
-func configureWorkerCmd(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-}
 
 // maxFrameSize is the largest frame on a pool's queue: PIPE_BUF, the most a
 // pipe takes in one piece.
@@ -24,16 +16,13 @@ const maxFrameSize = 4096
 // written together.
 const framesPerWrite = 1024
 
-// openQueue is a worker's end of its pool's queue. Opened again through
-// /proc it is a file of the worker's own, which can be non-blocking without
-// changing the other workers' reads: a worker then learns that the queue is
-// empty, and sends the results it holds, before it waits.
-func openQueue(fd int) (f *os.File, nonBlocking bool) {
-	f, err := os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", fd), os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return os.NewFile(uintptr(fd), "kit-queue"), false
-	}
-	return f, true
+// openQueue opens a pool's queue at file descriptor fd again, through
+// /proc, as a non-blocking file of this process's own, without changing how
+// others read the pipe: a worker then learns that the queue is empty, and
+// sends the results it holds, before it waits, and its waits end when the
+// parent ends a run (a read deadline).
+func openQueue(fd int) (*os.File, error) {
+	return os.OpenFile(fmt.Sprintf("/proc/self/fd/%d", fd), os.O_RDONLY|syscall.O_NONBLOCK, 0)
 }
 
 // growQueue lets the queue hold 1 MB instead of a pipe's 64 KB, so that the

@@ -4,13 +4,8 @@ package kit
 
 import (
 	"os"
-	"os/exec"
+	"syscall"
 )
-
-// configureWorkerCmd has nothing to set outside Linux: a worker exits when
-// its own pipe or the queue reaches its end, which happens when the parent
-// dies.
-func configureWorkerCmd(*exec.Cmd) {}
 
 // maxFrameSize is the largest frame on a pool's queue: POSIX's smallest
 // PIPE_BUF, the most a pipe surely takes in one piece.
@@ -20,10 +15,16 @@ const maxFrameSize = 512
 // only a write of at most PIPE_BUF bytes surely arrives whole.
 const framesPerWrite = 1
 
-// openQueue is a worker's end of its pool's queue, shared with the other
-// workers: reads from it wait.
-func openQueue(fd int) (f *os.File, nonBlocking bool) {
-	return os.NewFile(uintptr(fd), "kit-queue"), false
+// openQueue makes the pool's queue at file descriptor fd non-blocking, for
+// this process and the others reading it alike (they all read it this way):
+// a worker then learns that the queue is empty, and sends the results it
+// holds, before it waits, and its waits end when the parent ends a run (a
+// read deadline).
+func openQueue(fd int) (*os.File, error) {
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), "kit-queue"), nil
 }
 
 // growQueue leaves the queue at the system's size.

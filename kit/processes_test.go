@@ -15,17 +15,23 @@ import (
 // TestHelperPoolThatBlocks is not a test: TestNoWorkerOutlivesItsParent
 // starts the test binary again to run it as a parent that blocks in a pool.
 func TestHelperPoolThatBlocks(t *testing.T) {
-	if os.Getenv("KIT_TEST_HELPER") != "pool" {
+	ex := Processes(2).WithChunk(1)
+	switch os.Getenv("KIT_TEST_HELPER") {
+	case "pool":
+	case "started":
+		ex = ex.Start() // never closed: the parent is killed first
+	default:
 		t.Skip("helper process for TestNoWorkerOutlivesItsParent")
 	}
-	Map(Processes(2).WithChunk(1), printPIDTask, []int{0, 1})
+	Map(ex, printPIDTask, []int{0, 1})
 }
 
 func TestNoWorkerOutlivesItsParent(t *testing.T) {
-	for _, how := range []string{"SIGKILL", "SIGINT then SIGKILL"} {
-		t.Run(how, func(t *testing.T) {
+	for _, c := range []struct{ how, pool string }{{"SIGKILL", "pool"}, {"SIGINT then SIGKILL", "pool"}, {"SIGINT then SIGKILL", "started"}} {
+		how := c.how
+		t.Run(how+" "+c.pool, func(t *testing.T) {
 			parent := exec.Command(os.Args[0], "-test.run=^TestHelperPoolThatBlocks$")
-			parent.Env = append(os.Environ(), "KIT_TEST_HELPER=pool")
+			parent.Env = append(os.Environ(), "KIT_TEST_HELPER="+c.pool)
 			out, err := parent.StdoutPipe()
 			if err != nil {
 				t.Fatal(err)
@@ -87,25 +93,4 @@ func processAlive(pid int) bool {
 	// The state follows the command name in parentheses: "123 (kit.test) Z ..."
 	s := string(stat)
 	return !strings.HasPrefix(s[strings.LastIndex(s, ")")+1:], " Z")
-}
-
-func TestWorkerEnvironment(t *testing.T) {
-	env := workerEnviron([]string{"A=1", "GONB_PIPE=/x", "GONB_PIPE_BACK=/y", "KIT_WORKER=old"}, "sq")
-	if strings.Join(env, " ") != "A=1 KIT_WORKER=sq" {
-		t.Errorf("worker environment %v", env)
-	}
-}
-
-func TestTailWriterKeepsTheEnd(t *testing.T) {
-	var sink strings.Builder
-	w := &tailWriter{to: &sink}
-	for i := range 1000 {
-		fmt.Fprintf(w, "line %d\n", i)
-	}
-	if got := w.String(); len(got) != stderrTail || !strings.HasSuffix(got, "line 999\n") {
-		t.Errorf("tail of %d bytes ends %q", len(got), got[len(got)-20:])
-	}
-	if !strings.HasPrefix(sink.String(), "line 0\n") {
-		t.Error("the writes were not passed through")
-	}
 }

@@ -105,30 +105,20 @@ func (w *frameWriter[T]) encode(frames []byte, lo, hi int, inputs []T) []byte {
 	return frames
 }
 
-// frameReader is a worker's end of the queue.
+// frameReader reads one run's frames from a worker's end of the queue.
 type frameReader[T any] struct {
-	queue *os.File
-	conn  syscall.RawConn // set if reads return at once when the queue is empty
+	conn  syscall.RawConn // the queue's; reads return at once when it is empty
 	frame []byte          // one frame
 	r     bytes.Reader    // the payload being decoded
 	dec   *gob.Decoder
 }
 
-// newFrameReader reads frames of size bytes from the queue at file
-// descriptor fd (see openQueue).
-func newFrameReader[T any](fd, size int, preamble []byte) (*frameReader[T], error) {
+// newFrameReader reads frames of size bytes from the queue (see openQueue).
+func newFrameReader[T any](conn syscall.RawConn, size int, preamble []byte) (*frameReader[T], error) {
 	if size < frameHeader || size > maxFrameSize {
 		return nil, fmt.Errorf("kit: frames of %d bytes", size)
 	}
-	q := &frameReader[T]{frame: make([]byte, size)}
-	queue, nonBlocking := openQueue(fd)
-	q.queue = queue
-	if nonBlocking {
-		var err error
-		if q.conn, err = queue.SyscallConn(); err != nil {
-			return nil, fmt.Errorf("kit: cannot read the queue: %w", err)
-		}
-	}
+	q := &frameReader[T]{conn: conn, frame: make([]byte, size)}
 	q.r.Reset(preamble)
 	q.dec = gob.NewDecoder(&q.r) // a bytes.Reader is an io.ByteReader: gob reads no further than it needs
 	var zero frameInputs[T]
@@ -140,7 +130,8 @@ func newFrameReader[T any](fd, size int, preamble []byte) (*frameReader[T], erro
 
 // next takes the next frame: chunk [lo, hi) and its inputs, or inline false
 // if they must be asked for. It calls idle before it waits for a frame, and
-// returns io.EOF when the parent is done.
+// returns io.EOF when the parent has closed the queue, and
+// os.ErrDeadlineExceeded once the parent has ended the run.
 func (q *frameReader[T]) next(idle func()) (lo, hi int, inputs []T, inline bool, err error) {
 	n, err := q.read(idle)
 	if err != nil {
@@ -171,10 +162,6 @@ func (q *frameReader[T]) next(idle func()) (lo, hi int, inputs []T, inline bool,
 
 // read reads one frame, calling idle once if it has to wait.
 func (q *frameReader[T]) read(idle func()) (int, error) {
-	if q.conn == nil {
-		idle()
-		return q.queue.Read(q.frame)
-	}
 	var (
 		n       int
 		readErr error
@@ -187,7 +174,7 @@ func (q *frameReader[T]) read(idle func()) (int, error) {
 				idle()
 				waited = true
 			}
-			return false // wait until the queue is readable
+			return false // wait until the queue is readable, or the run ends
 		}
 		return true
 	})
@@ -200,6 +187,24 @@ func (q *frameReader[T]) read(idle func()) (int, error) {
 		return 0, io.EOF
 	}
 	return n, nil
+}
+
+// drainQueue reads whatever is left on the queue, through conn, without
+// waiting: frames handed out twice after a worker died, which no worker
+// took before the run ended.
+func drainQueue(conn syscall.RawConn) {
+	buf := make([]byte, 64<<10)
+	for {
+		var n int
+		var readErr error
+		err := conn.Read(func(fd uintptr) bool {
+			n, readErr = syscall.Read(int(fd), buf)
+			return true
+		})
+		if err != nil || readErr != nil || n == 0 {
+			return
+		}
+	}
 }
 
 // slot is one worker's part of the shared memory.

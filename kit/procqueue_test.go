@@ -82,7 +82,16 @@ func TestQueueHandsEachChunkToOneReader(t *testing.T) {
 				wg   sync.WaitGroup
 			)
 			for range 2 {
-				q, err := newFrameReader[string](int(r.Fd()), w.size, w.preamble)
+				f, err := openQueue(int(r.Fd()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				conn, err := f.SyscallConn()
+				if err != nil {
+					t.Fatal(err)
+				}
+				q, err := newFrameReader[string](conn, w.size, w.preamble)
 				if err != nil {
 					t.Fatal(err)
 				}

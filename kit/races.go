@@ -11,7 +11,6 @@ package kit
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"html"
@@ -22,6 +21,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"parallelgo.dev/course/kit/internal/proc"
 )
 
 // RaceResult is the outcome of one counting demo: how many increments the
@@ -293,11 +294,10 @@ func mapStrings(ss []string, f func(string) string) []string {
 	return out
 }
 
-// DemoEnv names the environment variable that makes a program built with kit
-// run one crashing demo in its init function instead of its main. kit sets it
-// for the child processes of [ConcurrentMapWrites] and [Deadlock]; nobody else
-// should.
-const DemoEnv = "KIT_DEMO"
+// demoEnv names the environment variable that makes a program built with kit
+// run one crashing demo in its init function instead of its main: kit sets
+// it for the child processes of [ConcurrentMapWrites] and [Deadlock].
+const demoEnv = "KIT_DEMO"
 
 const (
 	demoMapWrites = "mapwrites"
@@ -309,7 +309,7 @@ const (
 const demoTimeout = 30 * time.Second
 
 func init() {
-	if d := os.Getenv(DemoEnv); d != "" {
+	if d := os.Getenv(demoEnv); d != "" {
 		runDemoChild(d) // never returns
 	}
 }
@@ -361,7 +361,7 @@ func runDemoChild(demo string) {
 		done.Wait()
 		os.Exit(0) // not reached
 	default:
-		fmt.Fprintf(os.Stderr, "kit: unknown %s=%q\n", DemoEnv, demo)
+		fmt.Fprintf(os.Stderr, "kit: unknown %s=%q\n", demoEnv, demo)
 		os.Exit(2)
 	}
 }
@@ -406,30 +406,34 @@ const maxStderr = 4 << 10
 // alive then, it is sent SIGQUIT and the result marked Hung.
 func runDemo(title, demo string, hangAfter time.Duration) CrashResult {
 	res := CrashResult{Demo: title}
-	exe, err := os.Executable()
+	// GORACE is pinned so that, in a binary built with -race, the detector
+	// reports the race and lets the runtime's own crash happen; GOTRACEBACK
+	// so that a dump lists every goroutine, runtime ones excluded.
+	cmd, err := proc.Self(demoEnv+"="+demo, "GORACE=halt_on_error=0", "GOTRACEBACK=all")
 	if err != nil {
-		res.Err = fmt.Errorf("cannot find this program to re-run it: %w", err)
+		res.Err = err
 		return res
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), demoTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, exe)
-	cmd.Env = demoEnv(os.Environ(), demo)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	// stdout stays unconnected: the child prints nothing there, and the
 	// notebook's output must not receive a stray line from it.
-	setDeathSignal(cmd)
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		res.Err = err
 		return res
 	}
+	var timedOut atomic.Bool
+	limit := time.AfterFunc(demoTimeout, func() {
+		timedOut.Store(true)
+		_ = cmd.Process.Kill()
+	})
+	defer limit.Stop()
 	var hung atomic.Bool
 	if hangAfter > 0 {
 		t := time.AfterFunc(hangAfter, func() {
 			hung.Store(true)
-			_ = cmd.Process.Signal(quitSignal)
+			_ = cmd.Process.Signal(proc.QuitSignal)
 		})
 		defer t.Stop()
 	}
@@ -455,7 +459,7 @@ func runDemo(title, demo string, hangAfter time.Duration) CrashResult {
 	res.ExitCode = cmd.ProcessState.ExitCode()
 	var exit *exec.ExitError
 	switch {
-	case ctx.Err() != nil:
+	case timedOut.Load():
 		res.Err = fmt.Errorf("the child did nothing expected within %v", demoTimeout)
 	case err != nil && !errors.As(err, &exit):
 		res.Err = err
@@ -467,21 +471,4 @@ func runDemo(title, demo string, hangAfter time.Duration) CrashResult {
 	}
 	res.Crashed = res.Err == nil && !res.Hung && res.Fatal != "" && res.ExitCode != 0
 	return res
-}
-
-// demoEnv is the child's environment: the parent's, minus GoNB's pipes (the
-// child must not write to the notebook's channels; kit's display code opens
-// them when it finds the variables), minus any KIT_DEMO already there, plus
-// the demo to run. GORACE is pinned so that, in a binary built with -race, the
-// detector reports the race and lets the runtime's own crash happen;
-// GOTRACEBACK so that a dump lists every goroutine, runtime ones excluded.
-func demoEnv(parent []string, demo string) []string {
-	env := make([]string, 0, len(parent)+2)
-	for _, kv := range parent {
-		if strings.HasPrefix(kv, "GONB_PIPE") || strings.HasPrefix(kv, DemoEnv+"=") || strings.HasPrefix(kv, "GORACE=") || strings.HasPrefix(kv, "GOTRACEBACK=") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env, DemoEnv+"="+demo, "GORACE=halt_on_error=0", "GOTRACEBACK=all")
 }

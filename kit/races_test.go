@@ -99,14 +99,6 @@ func TestDeadlockIsSeenInTheChild(t *testing.T) {
 	}
 }
 
-func TestDemoEnv(t *testing.T) {
-	env := demoEnv([]string{"PATH=/bin", "GONB_PIPE=/tmp/p", "GONB_PIPE_BACK=/tmp/q", "KIT_DEMO=x", "GORACE=halt_on_error=1"}, "deadlock")
-	got := strings.Join(env, " ")
-	if got != "PATH=/bin KIT_DEMO=deadlock GORACE=halt_on_error=0 GOTRACEBACK=all" {
-		t.Errorf("demoEnv = %q", got)
-	}
-}
-
 func BenchmarkLostUpdates(b *testing.B) {
 	for b.Loop() {
 		LostUpdates(4, 1000)

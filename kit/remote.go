@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -117,22 +116,63 @@ func (t *TaskFunc[T, R]) remoteRun(i int, payload []byte) ([]byte, bool) {
 	return out, false
 }
 
-// remoteJob is a run's RemoteJob: it decodes outcomes into the run's batches
-// and spans, one trace row per worker host:pid.
-type remoteJob[T, R any] struct {
-	j       *job[T, R]
-	started time.Time
-	startup atomic.Int64 // nanoseconds to Ready
+// remoteBackend runs a job on a Remote: the Remote's Run does all the work,
+// on a goroutine of its own from start to stop; start waits for its Ready,
+// so that Startup covers the workers' start.
+type remoteBackend[T, R any] struct {
+	rj   *remoteJob[T, R]
+	done chan struct{} // closed when Run has returned
+	err  error         // what Run returned
+}
 
-	mu   sync.Mutex
-	rows map[string]int
-	done []bool
+func (b *remoteBackend[T, R]) start(j *job[T, R]) (bool, error) {
+	b.rj = &remoteJob[T, R]{j: j, ready: make(chan struct{}), rows: map[string]int{}, done: make([]bool, len(j.inputs))}
+	b.done = make(chan struct{})
+	go func() {
+		defer close(b.done)
+		b.err = j.ex.remote.Run(j.ctx, b.rj)
+	}()
+	select {
+	case <-b.rj.ready:
+		return true, nil
+	case <-b.done:
+		if b.err == nil {
+			return true, nil // every input done before Ready
+		}
+		return true, b.err
+	}
+}
+
+func (b *remoteBackend[T, R]) work(j *job[T, R]) {
+	b.rj.open() // the trace exists now: outcomes may go to the run
+	<-b.done
+	if b.err != nil && j.ctx.Err() == nil {
+		j.short = b.err
+	}
+}
+
+// stop waits for Run to clean up (its workers gone) before the clock stops.
+func (b *remoteBackend[T, R]) stop() { <-b.done }
+
+// remoteJob is a run's RemoteJob: it decodes outcomes into the run's batches
+// and spans, one trace row per worker host:pid. Outcomes that come before
+// the run has its trace wait in early.
+type remoteJob[T, R any] struct {
+	j         *job[T, R]
+	ready     chan struct{}
+	readyOnce sync.Once
+
+	mu     sync.Mutex
+	opened bool
+	early  []RemoteOutcome
+	rows   map[string]int
+	done   []bool
 }
 
 func (rj *remoteJob[T, R]) Task() string { return rj.j.task.name }
 func (rj *remoteJob[T, R]) Len() int     { return len(rj.j.inputs) }
 func (rj *remoteJob[T, R]) Chunk() int   { return rj.j.chunk }
-func (rj *remoteJob[T, R]) Ready()       { rj.startup.CompareAndSwap(0, int64(time.Since(rj.started))) }
+func (rj *remoteJob[T, R]) Ready()       { rj.readyOnce.Do(func() { close(rj.ready) }) }
 
 func (rj *remoteJob[T, R]) Input(i int) ([]byte, error) {
 	b, err := gobBytes(remoteValue[T]{rj.j.inputs[i]})
@@ -142,9 +182,31 @@ func (rj *remoteJob[T, R]) Input(i int) ([]byte, error) {
 	return b, nil
 }
 
+// open passes on the outcomes that came early, and all that follow.
+func (rj *remoteJob[T, R]) open() {
+	rj.mu.Lock()
+	defer rj.mu.Unlock()
+	rj.opened = true
+	for _, o := range rj.early {
+		rj.deliver(o)
+	}
+	rj.early = nil
+}
+
 func (rj *remoteJob[T, R]) Done(o RemoteOutcome) {
 	rj.mu.Lock()
 	defer rj.mu.Unlock()
+	if !rj.opened {
+		rj.early = append(rj.early, o)
+		return
+	}
+	rj.deliver(o)
+}
+
+// deliver turns an outcome into a span and, unless the input is tried
+// again, a batch of one; rj.mu is held.
+func (rj *remoteJob[T, R]) deliver(o RemoteOutcome) {
+	j := rj.j
 	if o.Input < 0 || o.Input >= len(rj.done) || rj.done[o.Input] {
 		return
 	}
@@ -154,39 +216,38 @@ func (rj *remoteJob[T, R]) Done(o RemoteOutcome) {
 		rj.rows[o.Worker] = row
 	}
 	host, pid := splitWorker(o.Worker)
+	var spans []Span
 	if o.Worker != "" {
-		rj.j.trace.Add(Span{Worker: row, PID: pid, Host: host, Input: o.Input,
-			Start: o.Start.Sub(rj.j.trace.start), End: o.End.Sub(rj.j.trace.start), Err: o.Failed || o.Lost})
+		spans = []Span{{Worker: row, PID: pid, Host: host, Input: o.Input,
+			Start: o.Start.Sub(j.trace.start), End: o.End.Sub(j.trace.start), Err: o.Failed || o.Lost}}
 	}
 	if o.Lost && !o.Final {
-		return // it is delivered again
+		j.deliver(batch[R]{}, spans) // the span only: the input is delivered again
+		return
 	}
 	rj.done[o.Input] = true
 	b := batch[R]{lo: o.Input}
+	te := &TaskError{Task: j.task.name, Input: o.Input, Arg: label(j.inputs[o.Input]), Worker: row, PID: pid}
+	var zero R
 	switch {
 	case o.Lost:
-		var zero R
-		b.add(zero, &TaskError{Task: rj.j.task.name, Input: o.Input, Arg: label(rj.j.inputs[o.Input]),
-			Worker: row, PID: pid, Exit: o.Why})
+		te.Exit = o.Why
+		b.add(zero, te)
 	case o.Failed:
 		var f remoteFailure
 		gob.NewDecoder(bytes.NewReader(o.Payload)).Decode(&f)
-		var zero R
-		b.add(zero, &TaskError{Task: rj.j.task.name, Input: o.Input, Arg: label(rj.j.inputs[o.Input]),
-			Worker: row, PID: pid, Panic: f.Panic, Stack: f.Stack})
+		te.Panic, te.Stack = f.Panic, f.Stack
+		b.add(zero, te)
 	default:
 		var v remoteValue[R]
-		var err error
-		if derr := gob.NewDecoder(bytes.NewReader(o.Payload)).Decode(&v); derr != nil {
-			err = &TaskError{Task: rj.j.task.name, Input: o.Input, Arg: label(rj.j.inputs[o.Input]),
-				Worker: row, PID: pid, Panic: "kit: the result cannot be decoded: " + derr.Error()}
+		if err := gob.NewDecoder(bytes.NewReader(o.Payload)).Decode(&v); err != nil {
+			te.Panic = "kit: the result cannot be decoded: " + err.Error()
+			b.add(zero, te)
+		} else {
+			b.add(v.V, nil)
 		}
-		b.add(v.V, err)
 	}
-	rj.j.batches <- b
-	if b.errs != nil && rj.j.ex.failFast {
-		rj.j.stop()
-	}
+	j.deliver(b, spans)
 }
 
 // splitWorker reads "host:pid".
@@ -197,14 +258,6 @@ func splitWorker(w string) (host string, pid int) {
 	}
 	pid, _ = strconv.Atoi(w[k+1:])
 	return w[:k], pid
-}
-
-// runRemote is the one worker goroutine of a Remote run: the Remote does the
-// rest. It returns the workers' start-up, and why the Remote stopped short.
-func (j *job[T, R]) runRemote() (startup time.Duration, err error) {
-	rj := &remoteJob[T, R]{j: j, started: time.Now(), rows: map[string]int{}, done: make([]bool, len(j.inputs))}
-	err = j.ex.remote.Run(j.ctx, rj)
-	return time.Duration(rj.startup.Load()), err
 }
 
 // errRemoteWorker stops a remote worker from starting runs of its own.

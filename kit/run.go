@@ -24,10 +24,12 @@ type Run[R any] struct {
 	// could not start or was stopped (errors.Is(Err, context.Canceled)).
 	Err error
 	// Timing is the whole run, worker start-up and shutdown included, with
-	// the CPU time of the worker processes, which are all waited for.
+	// the CPU time of the worker processes: waited for at the end of the
+	// run, or, in a started pool, as they report it.
 	Timing Timing
 	// Startup is the part of Timing.Wall spent starting worker processes
-	// before the first input was handed out (Processes only).
+	// before the first input was handed out (Processes only; zero on a
+	// started pool whose workers are up, see [Executor.Start]).
 	Startup time.Duration
 	// Trace records which worker ran which input, from when to when; it
 	// starts when the first input is handed out, after Startup, and stops
@@ -92,107 +94,28 @@ type runOptions[R any] struct {
 	each  func(i int, v R, err error) // called in completion order, on the caller's goroutine
 }
 
-// job is one run of a task over inputs, shared by its workers.
-type job[T, R any] struct {
-	ctx     context.Context
-	stop    context.CancelFunc // ends the run early: WithFailFast
-	ex      Executor
-	task    *TaskFunc[T, R]
-	inputs  []T
-	trace   *Trace
-	chunk   int
-	batches chan batch[R] // room for every input, so sends never block
-
-	mu   sync.Mutex
-	next int // the first input not handed out yet
-}
-
-// batch is what a worker reports: results for inputs lo, lo+1, ...
-type batch[R any] struct {
-	lo     int
-	values []R
-	errs   []error // nil, or one per value
-}
-
-func (b *batch[R]) add(v R, err error) {
-	if err != nil && b.errs == nil {
-		b.errs = make([]error, len(b.values), cap(b.values))
-	}
-	b.values = append(b.values, v)
-	if b.errs != nil {
-		b.errs = append(b.errs, err)
-	}
-}
-
-// take hands out the next chunk of inputs [lo, hi), in input order.
-func (j *job[T, R]) take() (lo, hi int, ok bool) {
-	if j.ctx.Err() != nil {
-		return 0, 0, false
-	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.next >= len(j.inputs) {
-		return 0, 0, false
-	}
-	lo, hi = j.next, min(j.next+j.chunk, len(j.inputs))
-	j.next = hi
-	return lo, hi, true
-}
-
-// runGoroutines is one worker of Serial, Threads and GIL.
-func (j *job[T, R]) runGoroutine(w int) {
-	for {
-		lo, hi, ok := j.take()
-		if !ok {
-			return
-		}
-		b := batch[R]{lo: lo, values: make([]R, 0, hi-lo)}
-		spans := make([]Span, 0, hi-lo)
-		for i := lo; i < hi; i++ {
-			start := j.trace.Since()
-			v, err := j.task.call(i, j.inputs[i])
-			spans = append(spans, Span{Worker: w, Input: i,
-				Start: start, End: j.trace.Since(), Err: err != nil})
-			if te, ok := err.(*TaskError); ok {
-				te.Worker = w
-			}
-			b.add(v, err)
-			if (err != nil && j.ex.failFast) || j.ctx.Err() != nil {
-				break
-			}
-		}
-		if j.ctx.Err() == nil {
-			j.trace.addSpans(spans)
-		}
-		// The failure goes to the collector before the run stops, so that
-		// the collector, stopping, still finds it.
-		j.batches <- b
-		if b.errs != nil && j.ex.failFast {
-			j.stop()
-		}
-	}
-}
-
 func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], inputs []T, opt runOptions[R]) Run[R] {
 	r := Run[R]{Executor: ex.String(), Task: t.Name()}
 	workers := ex.Workers()
-	if err := t.usable(ex); err != nil {
+	// notRun is the run that ran nothing: each input fails with err.
+	notRun := func(err error) Run[R] {
 		r.Err = err
 		r.Trace = NewTrace(r.Executor, workers)
 		r.Trace.Stop()
-		for i := range inputs {
-			if opt.each != nil {
-				var zero R
+		if opt.each != nil {
+			var zero R
+			for i := range inputs {
 				opt.each(i, zero, err)
 			}
 		}
 		return r
 	}
+	if err := t.usable(ex); err != nil {
+		return notRun(err)
+	}
 	r.Results = make([]R, len(inputs))
 	if len(inputs) == 0 {
-		r.Trace = NewTrace(r.Executor, workers)
-		r.Trace.Stop()
-		return r
+		return notRun(nil)
 	}
 
 	clock := readCPUClock()
@@ -200,70 +123,23 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	defer cancel()
 	j := &job[T, R]{ctx: ctx, stop: cancel, ex: ex, task: t, inputs: inputs, chunk: ex.chunkSize(len(inputs)),
 		batches: make(chan batch[R], len(inputs))}
-
-	var (
-		pool   *procPool
-		frames *frameWriter[T]
-	)
-	if ex.kind == processesKind {
-		var err error
-		frames, err = newFrameWriter(inputs, j.chunk)
-		if err == nil {
-			pool, err = startPool(ctx, t.name, workers, ex.timeout(), frames.size, frames.preamble)
-		}
+	be := newBackend[T, R](ex)
+	started, err := be.start(j)
+	if started {
 		r.Startup = time.Since(clock.wall)
-		if err != nil {
-			r.Err = err
-			r.Trace = NewTrace(r.Executor, workers)
-			r.Trace.Stop()
-			r.Timing = clock.since()
-			for i := range inputs {
-				if opt.each != nil {
-					var zero R
-					opt.each(i, zero, err)
-				}
-			}
-			return r
-		}
 	}
-	if ex.kind == gilKind {
-		defer holdGIL()()
+	if err != nil {
+		r.Timing = clock.since()
+		return notRun(err)
 	}
 
 	j.trace = NewTrace(r.Executor, workers)
 	j.trace.label = func(i int) string { return label(inputs[i]) }
 	j.trace.spans = make([]Span, 0, len(inputs)) // one per input: no copying as they come
 	r.Trace = j.trace
-	var (
-		wg            sync.WaitGroup
-		remoteStartup time.Duration
-		remoteErr     error
-	)
-	if ex.kind == remoteKind {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			remoteStartup, remoteErr = j.runRemote()
-		}()
-	} else if pool != nil {
-		run := newProcRun(j, pool, frames)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			run.run()
-		}()
-	} else {
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				j.runGoroutine(w)
-			}()
-		}
-	}
-	idle := make(chan struct{}) // closed when every worker has stopped
+	idle := make(chan struct{}) // closed when no worker will deliver again
 	go func() {
-		wg.Wait()
+		be.work(j)
 		close(idle)
 	}()
 
@@ -276,9 +152,14 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	pending := len(inputs)
 	finished := make([]bool, len(inputs))
 	apply := func(b batch[R]) {
+		fresh := 0
 		for k, v := range b.values {
 			i := b.lo + k
+			if finished[i] {
+				continue // delivered twice (a backend that redelivers): the first outcome stands
+			}
 			finished[i] = true
+			fresh++
 			var err error
 			if b.errs != nil {
 				err = b.errs[k]
@@ -291,8 +172,8 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 				opt.each(i, v, err)
 			}
 		}
-		pending -= len(b.values)
-		show.add(len(b.values))
+		pending -= fresh
+		show.add(fresh)
 	}
 	drain := func() {
 		for {
@@ -324,19 +205,12 @@ collect:
 	}
 	j.trace.Stop() // the work is over; what follows is cleaning up
 	cancel()       // hand out nothing more; kill any worker process still running
-	if ex.kind == remoteKind {
-		<-idle // the Remote has cleaned up after itself
-		r.Startup = remoteStartup
-	}
-	if pool != nil {
-		// Children's CPU time counts once they are waited for, so wait for
-		// them all (killed ones exit at once) before stopping the clock.
-		<-idle
-		pool.close()
-	}
+	be.stop()      // before the clock stops: worker processes' CPU time counts once they are waited for
 	drain()
 	show.done()
 	r.Timing = clock.since()
+	r.Timing.ChildUser += j.workerCPU.ChildUser
+	r.Timing.ChildSys += j.workerCPU.ChildSys
 
 	slices.SortFunc(failures, func(a, b failure) int { return cmp.Compare(a.input, b.input) })
 	errs := make([]error, 0, len(failures)+1)
@@ -344,10 +218,12 @@ collect:
 	case parent.Err() != nil:
 		errs = append(errs, fmt.Errorf("kit: run of %q stopped with %d of %d inputs not done: %w",
 			t.name, pending, len(inputs), context.Cause(parent)))
-	case pending > 0 && !stoppedEarly && remoteErr != nil:
-		errs = append(errs, fmt.Errorf("kit: %d of %d inputs of %q were not run: %w", pending, len(inputs), t.name, remoteErr))
 	case pending > 0 && !stoppedEarly:
-		errs = append(errs, fmt.Errorf("kit: %d of %d inputs of %q were not run: no worker left", pending, len(inputs), t.name))
+		why := j.short
+		if why == nil {
+			why = errors.New("no worker left")
+		}
+		errs = append(errs, fmt.Errorf("kit: %d of %d inputs of %q were not run: %w", pending, len(inputs), t.name, why))
 	}
 	for _, f := range failures {
 		errs = append(errs, f.err)

@@ -3,6 +3,8 @@ package kit
 import (
 	"context"
 	"iter"
+	"sync"
+	"time"
 )
 
 // Future is the result of a [Submit] that may not be ready yet, like the
@@ -25,11 +27,18 @@ func (f *Future[R]) Get() (R, error) {
 func (f *Future[R]) Done() <-chan struct{} { return f.done }
 
 // Submit starts t on one input with ex and returns at once, like Python's
-// pool.apply_async: call Get on the future for the result. Each Submit uses a
-// single worker of ex's kind (with Processes, a process of its own), so many
+// pool.apply_async: call Get on the future for the result. On a started
+// Processes ([Executor.Start]) the input queues for the pool's workers:
+// Submits made in a burst (less than 50 µs apart), or while the pool is
+// busy, run together, one input per worker at a time. Otherwise each Submit runs on a single worker of
+// its own (with an unstarted Processes, a process of its own), so many
 // Submits run side by side. Serial runs the task before Submit returns.
 func Submit[T, R any](ex Executor, t *TaskFunc[T, R], input T) *Future[R] {
 	f := &Future[R]{done: make(chan struct{})}
+	if ex.pool != nil {
+		submitQueueFor(ex.pool, t).add(ex, t, input, f)
+		return f
+	}
 	one := ex
 	one.workers = 1
 	get := func() {
@@ -46,6 +55,76 @@ func Submit[T, R any](ex Executor, t *TaskFunc[T, R], input T) *Future[R] {
 		go get()
 	}
 	return f
+}
+
+// submitQueue holds the Submits of one task to a started pool that wait
+// for their run.
+type submitQueue[T, R any] struct {
+	mu      sync.Mutex
+	inputs  []T
+	futures []*Future[R]
+	running bool // a goroutine is running the queue's inputs
+}
+
+func submitQueueFor[T, R any](s *sharedPool, t *TaskFunc[T, R]) *submitQueue[T, R] {
+	s.submitMu.Lock()
+	defer s.submitMu.Unlock()
+	if s.submits == nil {
+		s.submits = map[any]any{}
+	}
+	q, ok := s.submits[t].(*submitQueue[T, R])
+	if !ok {
+		q = &submitQueue[T, R]{}
+		s.submits[t] = q
+	}
+	return q
+}
+
+// add queues input, and starts a goroutine to run the queue if none runs.
+func (q *submitQueue[T, R]) add(ex Executor, t *TaskFunc[T, R], input T, f *Future[R]) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.inputs = append(q.inputs, input)
+	q.futures = append(q.futures, f)
+	if !q.running {
+		q.running = true
+		go q.runAll(ex.WithChunk(1), t)
+	}
+}
+
+// gatherQuiet and gatherMax bound how long runAll waits for more Submits
+// before it starts a run: a burst of Submits (a loop) runs together, on all
+// the pool's workers, instead of its first one alone.
+const (
+	gatherQuiet = 50 * time.Microsecond
+	gatherMax   = time.Millisecond
+)
+
+// runAll runs what is queued, as one run, until nothing is.
+func (q *submitQueue[T, R]) runAll(ex Executor, t *TaskFunc[T, R]) {
+	for {
+		for start, n := time.Now(), q.len(); time.Since(start) < gatherMax; {
+			time.Sleep(gatherQuiet)
+			if m := q.len(); m == n {
+				break
+			} else {
+				n = m
+			}
+		}
+		q.mu.Lock()
+		inputs, futures := q.inputs, q.futures
+		q.inputs, q.futures = nil, nil
+		if len(inputs) == 0 {
+			q.running = false
+			q.mu.Unlock()
+			return
+		}
+		q.mu.Unlock()
+		run(context.Background(), ex, t, inputs, runOptions[R]{quiet: true, each: func(i int, v R, err error) {
+			futures[i].value, futures[i].err = v, err
+			close(futures[i].done)
+		}})
+	}
 }
 
 // Result is one input's outcome as [MapUnordered] delivers it.
@@ -88,4 +167,10 @@ func MapUnordered[T, R any](ex Executor, t *TaskFunc[T, R], inputs []T) iter.Seq
 			}
 		}
 	}
+}
+
+func (q *submitQueue[T, R]) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.inputs)
 }

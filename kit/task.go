@@ -59,15 +59,16 @@ func Task[T, R any](name string, f func(T) R) *TaskFunc[T, R] {
 	} else if err := gobCarries(reflect.TypeFor[R]()); err != nil {
 		t.procErr = fmt.Errorf("kit: task %q cannot run in Processes: its result %w", name, err)
 	}
-	if prev, dup := registerTask(name, where); dup {
+	prev, dup, count := registerTask(name, where, func(w *workerConn, o runOrder) { serveRun(t, w, o) })
+	if dup {
 		t.err = fmt.Errorf("kit: task name %q is used twice (%s and %s); give each task its own name", name, prev, where)
 		return t
 	}
-	if name == workerTaskName() {
-		// This process is a worker started to run this task: serve requests
-		// and exit here, so that the rest of the program, main included,
-		// never runs in the child.
-		serve(t)
+	if n := workerTaskCount(); n > 0 && count == n {
+		// This process is a worker, and every task its parent knows is
+		// now registered: serve the parent and exit here, so that the
+		// rest of the program, main included, never runs in the child.
+		servePool()
 	}
 	if name == remoteWorker.task && remoteWorker.serve != nil && t.procErr == nil {
 		remoteWorker.serve(t.remoteRun) // the same, for a Remote's worker
@@ -114,23 +115,44 @@ func (t *TaskFunc[T, R]) call(i int, x T) (r R, err error) {
 }
 
 // registered holds the package-level tasks by name, with where each was
-// declared: worker processes find their task by name, so names are unique.
+// declared and how a worker serves it: worker processes find their task by
+// name, so names are unique.
 var (
 	registeredMu sync.Mutex
-	registered   map[string]string
+	registered   map[string]registration
 )
 
-func registerTask(name, where string) (prev string, dup bool) {
+type registration struct {
+	where string
+	serve func(*workerConn, runOrder)
+}
+
+// registerTask registers a task and says how many are registered.
+func registerTask(name, where string, serve func(*workerConn, runOrder)) (prev string, dup bool, count int) {
 	registeredMu.Lock()
 	defer registeredMu.Unlock()
-	if prev, dup := registered[name]; dup {
-		return prev, true
+	if r, dup := registered[name]; dup {
+		return r.where, true, len(registered)
 	}
 	if registered == nil {
-		registered = make(map[string]string)
+		registered = make(map[string]registration)
 	}
-	registered[name] = where
-	return "", false
+	registered[name] = registration{where, serve}
+	return "", false, len(registered)
+}
+
+// registeredCount is how many package-level tasks this program declares.
+func registeredCount() int {
+	registeredMu.Lock()
+	defer registeredMu.Unlock()
+	return len(registered)
+}
+
+// serverOf is how a worker serves the task called name, or nil.
+func serverOf(name string) func(*workerConn, runOrder) {
+	registeredMu.Lock()
+	defer registeredMu.Unlock()
+	return registered[name].serve
 }
 
 // calledDuringInit reports whether Task's caller runs during package

@@ -1,78 +1,102 @@
 package kit
 
 import (
+	"bytes"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
+	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
 // The worker side of [Processes]. A worker is this program started again
-// with KIT_WORKER=<task name> in its environment. Package initialisation runs
-// as usual until the package-level kit.Task call of that name, which serves
-// requests there and exits: main never runs in a worker.
+// (see kit/internal/proc) with KIT_WORKER=<n> in its environment: n is how
+// many package-level tasks the parent had declared. Package initialisation
+// runs as usual, each kit.Task call registering its task, until the n-th:
+// that call serves the parent and exits, so main never runs in a worker, and
+// the worker can run any of the program's tasks, one run after another, for
+// as long as its pool lives (see [Executor.Start]).
 //
 // Inputs come from the pool's queue (see procqueue.go) and results go back on
 // a pipe of the worker's own, encoded with encoding/gob, so that the worker's
 // stdout and stderr stay the task's own.
 
-// workerEnv names the task a worker process serves.
+// workerEnv makes a process a worker, and says how many tasks to wait for.
 const workerEnv = "KIT_WORKER"
 
 // File descriptors of the worker's pipes and shared memory: os/exec puts
 // ExtraFiles at 3, 4, ...
 const (
-	requestFD = 3 // the worker's own pipe from the parent: setup, and inputs too big for a frame
+	requestFD = 3 // the worker's own pipe from the parent: orders
 	resultFD  = 4 // to the parent: hello once ready, then reports
 	queueFD   = 5 // the queue of frames shared by all the pool's workers
 	slotsFD   = 6 // the pool's shared memory
 )
 
-// workerTask is read lazily, not in an init func: the package-level tasks of
-// kit's own tests are initialised before kit's init funcs run.
+// workerTasks is read lazily, not in an init func: the package-level tasks
+// of kit's own tests are initialised before kit's init funcs run.
 var (
-	workerOnce sync.Once
-	workerTask string
+	workerOnce  sync.Once
+	workerTasks int
 )
 
-// workerTaskName is the task this process was started to serve, or "".
-func workerTaskName() string {
+// workerTaskCount is how many tasks this worker waits for before it serves
+// its parent, or 0 if this process is not a worker.
+func workerTaskCount() int {
 	workerOnce.Do(func() {
-		workerTask = os.Getenv(workerEnv)
-		// Programs this worker starts (a task may run commands) are not workers.
+		workerTasks, _ = strconv.Atoi(os.Getenv(workerEnv))
+		// Programs this worker starts (a task may run commands) are not
+		// workers; proc.Self sets the variable again for kit's own.
 		os.Unsetenv(workerEnv)
 	})
-	return workerTask
+	return workerTasks
 }
 
 // isWorker reports whether this process is a worker of some parent's pool.
-func isWorker() bool { return workerTaskName() != "" }
+func isWorker() bool { return workerTaskCount() > 0 }
+
+// workerEnvFor is the variable that starts a worker of this program.
+func workerEnvFor(tasks int) string { return workerEnv + "=" + strconv.Itoa(tasks) }
 
 // hello is a worker's first message: it is ready.
-type hello struct {
-	PID  int
-	Task string
-}
+type hello struct{ PID int }
 
 // setup is the parent's first message on a worker's own pipe.
 type setup struct {
-	Slot      int    // the worker's slot in the shared memory
-	SlotsSize int    // the size of the shared memory
+	Slot      int // the worker's slot in the shared memory
+	SlotsSize int // the size of the shared memory
+}
+
+// order is what the parent sends a ready worker on its own pipe: one of a
+// run to take part in, the end of that run, or the inputs it asked for.
+type order struct {
+	Run    *runOrder
+	End    bool
+	Inputs []byte // a frameInputs value, gob-encoded on its own
+}
+
+// runOrder starts a run: which task, and how to read the queue's frames.
+type runOrder struct {
+	Task      string
 	FrameSize int    // the size of every frame on the queue
 	Preamble  []byte // gob's type descriptions for the frames' payloads
 }
 
 // report is what a worker sends after its hello: results, or a request for
-// the inputs of a chunk whose frame could not hold them.
+// the inputs of a chunk whose frame could not hold them, or that it has
+// left the run.
 type report[R any] struct {
 	Results []result[R]
-	Need    bool // send inputs [Lo, Hi) on the worker's own pipe
+	Need    bool // send inputs [Lo, Hi)
 	Lo, Hi  int
-	Warmup  bool // only to ready gob's code: ignore it
+	Done    bool // the worker has left the run and reads the queue no more
+	// With Done: the CPU time the worker used in the run, in nanoseconds,
+	// as a started pool's workers are not waited for between runs.
+	User, Sys int64
 }
 
 // result is one input's outcome.
@@ -88,55 +112,90 @@ type result[R any] struct {
 // flushEvery is how long a worker may keep results before sending them.
 const flushEvery = time.Millisecond
 
-// serve runs t for the parent until the parent is done with it, then exits.
-func serve[T, R any](t *TaskFunc[T, R]) {
-	own := os.NewFile(requestFD, "kit-requests")
+// workerConn is a worker's side of its pool, for the runs it serves.
+type workerConn struct {
+	enc      *gob.Encoder // to the parent
+	queue    *os.File
+	conn     syscall.RawConn // the queue's, for reads that give up when a run ends
+	slot     *slot
+	payloads chan []byte // inputs asked for
+}
+
+// workerFail ends a worker that cannot go on, saying why on its stderr,
+// which the parent shows.
+func workerFail(err error) {
+	fmt.Fprintf(os.Stderr, "kit: worker: %v\n", err)
+	os.Exit(3)
+}
+
+// servePool serves the parent until it is done with this worker, then
+// exits. Every task of the program is registered by now.
+func servePool() {
+	own := os.NewFile(requestFD, "kit-orders")
 	out := os.NewFile(resultFD, "kit-results")
-	fail := func(err error) {
-		fmt.Fprintf(os.Stderr, "kit: worker for task %q: %v\n", t.name, err)
-		os.Exit(3)
-	}
-	ownDec := gob.NewDecoder(own)
+	orders := gob.NewDecoder(own)
 	var s setup
-	if err := ownDec.Decode(&s); errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+	if err := orders.Decode(&s); errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		os.Exit(0) // the parent is gone, or no longer needs this worker
 	} else if err != nil {
-		fail(fmt.Errorf("no pipe from a parent (%v); was it started by kit.Processes?", err))
+		workerFail(fmt.Errorf("no pipe from a parent (%v); was it started by kit.Processes?", err))
 	}
 	mem, err := mapShared(slotsFD, s.SlotsSize)
 	if err != nil {
-		fail(err)
+		workerFail(err)
 	}
-	slot := (&slots{mem: mem}).at(s.Slot)
-	queue, err := newFrameReader[T](queueFD, s.FrameSize, s.Preamble)
+	w := &workerConn{enc: gob.NewEncoder(out), slot: (&slots{mem: mem}).at(s.Slot), payloads: make(chan []byte)}
+	if w.queue, err = openQueue(queueFD); err == nil {
+		w.conn, err = w.queue.SyscallConn()
+	}
 	if err != nil {
-		fail(err)
+		workerFail(fmt.Errorf("cannot read the queue: %w", err))
 	}
 	// Hello means ready: from here on this worker's time is the work's, so
-	// the parent's Startup covers all of the worker's preparation.
-	enc := gob.NewEncoder(out)
-	if err := enc.Encode(hello{PID: os.Getpid(), Task: t.name}); err != nil {
+	// the parent's start-up covers all of the worker's preparation.
+	if w.enc.Encode(hello{PID: os.Getpid()}) != nil {
 		os.Exit(0) // the parent is gone
-	}
-	// A first report with one empty result readies the gob code at both
-	// ends of the result pipe before the first real one, usually while the
-	// parent still waits for the other workers' hellos.
-	if enc.Encode(report[R]{Warmup: true, Results: make([]result[R], 1)}) != nil {
-		os.Exit(3)
 	}
 	// The worker's own pipe ends when the parent has finished with this
 	// worker, or died: that ends the worker at once, even in the middle of a
-	// long input. Until then it brings the inputs the frames could not hold.
-	payloads := make(chan []T)
+	// long input.
+	runs := make(chan runOrder)
 	go func() {
 		for {
-			var in frameInputs[T]
-			if err := ownDec.Decode(&in); err != nil {
+			var o order
+			if err := orders.Decode(&o); err != nil {
 				os.Exit(0)
 			}
-			payloads <- in.Inputs
+			switch {
+			case o.Run != nil:
+				_ = w.queue.SetReadDeadline(time.Time{})
+				runs <- *o.Run
+			case o.End:
+				// The run's reads of the queue give up, now or when they
+				// next wait: what is left on the queue is the parent's.
+				_ = w.queue.SetReadDeadline(time.Unix(1, 0))
+			default:
+				w.payloads <- o.Inputs
+			}
 		}
 	}()
+	for o := range runs {
+		serve := serverOf(o.Task)
+		if serve == nil {
+			workerFail(fmt.Errorf("no task %q in this program", o.Task))
+		}
+		serve(w, o)
+	}
+}
+
+// serveRun runs t on the chunks of one run until the parent ends the run.
+func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) {
+	fail := func(err error) { workerFail(fmt.Errorf("task %q: %w", t.name, err)) }
+	cpu := readOwnCPU()
+	queue, err := newFrameReader[T](w.conn, o.FrameSize, o.Preamble)
+	if err != nil {
+		fail(err)
+	}
 	// Results wait in pending until the worker is about to wait for work,
 	// or has held them for flushEvery: quick inputs' results travel
 	// together, and a slow input's result leaves as soon as it is known.
@@ -146,20 +205,21 @@ func serve[T, R any](t *TaskFunc[T, R]) {
 	)
 	send := func(rep report[R]) {
 		rep.Results = pending
-		if err := enc.Encode(rep); err != nil {
+		if err := w.enc.Encode(rep); err != nil {
 			// A result cannot be encoded (an interface holding an
 			// unregistered type, say): send each alone, that one as a failure.
 			for _, res := range pending {
-				if enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
+				if w.enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
 					var zero R
 					res.Value, res.Failed = zero, true
 					res.Panic = "kit: the result cannot be sent to the parent process: " + err.Error()
-					if enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
+					if w.enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
 						os.Exit(3)
 					}
 				}
 			}
-			if rep.Need && enc.Encode(report[R]{Need: true, Lo: rep.Lo, Hi: rep.Hi}) != nil {
+			rep.Results = nil
+			if (rep.Need || rep.Done) && w.enc.Encode(rep) != nil {
 				os.Exit(3)
 			}
 		}
@@ -172,25 +232,33 @@ func serve[T, R any](t *TaskFunc[T, R]) {
 	}
 	for {
 		lo, hi, inputs, inline, err := queue.next(flush)
-		if errors.Is(err, io.EOF) {
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			now := readOwnCPU()
+			send(report[R]{Done: true, User: now.user - cpu.user, Sys: now.sys - cpu.sys}) // the parent ended the run
+			return
+		case errors.Is(err, io.EOF):
 			flush()
-			os.Exit(0) // the parent has handed out everything and closed the queue
-		} else if err != nil {
+			os.Exit(0) // the parent closed the queue: the pool is shutting down
+		case err != nil:
 			fail(err)
 		}
-		slot.lo.Store(int64(lo))
-		slot.hi.Store(int64(hi))
+		w.slot.lo.Store(int64(lo))
+		w.slot.hi.Store(int64(hi))
 		if !inline {
 			send(report[R]{Need: true, Lo: lo, Hi: hi})
-			if inputs = <-payloads; len(inputs) != hi-lo {
+			var in frameInputs[T]
+			if gob.NewDecoder(bytes.NewReader(<-w.payloads)).Decode(&in) == nil && len(in.Inputs) == hi-lo {
+				inputs = in.Inputs
+			} else {
 				inputs = nil // the parent could not send them, and failed them
 			}
 		}
 		for k, x := range inputs {
 			i := lo + k
 			start := time.Now()
-			slot.since.Store(start.UnixNano())
-			slot.running.Store(int64(i) + 1)
+			w.slot.since.Store(start.UnixNano())
+			w.slot.running.Store(int64(i) + 1)
 			v, err := t.call(i, x)
 			res := result[R]{Input: i, Value: v, Start: start.UnixNano(), End: time.Now().UnixNano()}
 			if te, ok := err.(*TaskError); ok {
@@ -201,19 +269,15 @@ func serve[T, R any](t *TaskFunc[T, R]) {
 				flush() // a failure at once: the parent may be failing fast
 			}
 		}
-		slot.running.Store(0)
+		w.slot.running.Store(0)
 	}
 }
 
-// workerEnviron is the parent's environment for a worker of task: without
-// GoNB's pipe variables, so that the worker never talks to the kernel.
-func workerEnviron(env []string, task string) []string {
-	out := make([]string, 0, len(env)+1)
-	for _, kv := range env {
-		if strings.HasPrefix(kv, "GONB_PIPE") || strings.HasPrefix(kv, workerEnv+"=") {
-			continue
-		}
-		out = append(out, kv)
-	}
-	return append(out, workerEnv+"="+task)
+// ownCPU is the CPU time this process has used, in nanoseconds.
+type ownCPU struct{ user, sys int64 }
+
+func readOwnCPU() ownCPU {
+	var u syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &u) // cannot fail with these arguments
+	return ownCPU{u.Utime.Nano(), u.Stime.Nano()}
 }

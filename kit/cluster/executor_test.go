@@ -71,7 +71,7 @@ func TestLocalPanicFailsOneInput(t *testing.T) {
 	}
 }
 
-func TestConnectWithoutWorkersFailsEveryInput(t *testing.T) {
+func TestConnectWithoutWorkersFailsTheRun(t *testing.T) {
 	srv, err := startServer(serverConfig{})
 	if err != nil {
 		t.Fatal(err)
@@ -79,8 +79,8 @@ func TestConnectWithoutWorkersFailsEveryInput(t *testing.T) {
 	defer srv.stop()
 	start := time.Now()
 	run := kit.Map(Connect(srv.url(), WithStartTimeout(500*time.Millisecond)), cube, []int{1, 2})
-	if run.Err == nil || !strings.Contains(run.Err.Error(), "2 of 2 inputs") || !strings.Contains(run.Err.Error(), "kitworker") {
-		t.Fatalf("err = %v; want one that says no input ran and how to start a kitworker", run.Err)
+	if run.Err == nil || !strings.Contains(run.Err.Error(), "no worker took the run") || !strings.Contains(run.Err.Error(), "kitworker") {
+		t.Fatalf("err = %v; want one that says no worker came and how to start a kitworker", run.Err)
 	}
 	t.Logf("failed after %v: %v", time.Since(start).Round(time.Millisecond), run.Err)
 }

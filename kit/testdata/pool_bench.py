@@ -9,6 +9,7 @@ For each start method (fork, spawn) it prints one line:
     <method> startup-ms <ms to start a Pool(2) and run two trivial tasks>
              roundtrip-us <µs per input of pool.map(identity, range(N), chunksize=1)>
              default-us <µs per input of pool.map(identity, range(N)), Pool.map's own chunks>
+             apply-us <µs per pool.apply_async(identity, (i,)).get(), one after another>
 """
 import multiprocessing as mp
 import sys
@@ -21,7 +22,7 @@ def identity(x):
 
 def measure(method, n, reps=5):
     ctx = mp.get_context(method)
-    startup = roundtrip = default = 0.0
+    startup = roundtrip = default = apply = 0.0
     for _ in range(reps):
         t0 = time.perf_counter()
         with ctx.Pool(2) as pool:
@@ -31,10 +32,15 @@ def measure(method, n, reps=5):
             t2 = time.perf_counter()
             pool.map(identity, range(n))
             t3 = time.perf_counter()
+            for i in range(n // 4):
+                pool.apply_async(identity, (i,)).get()
+            t4 = time.perf_counter()
         startup += t1 - t0
         roundtrip += t2 - t1
         default += t3 - t2
-    return startup / reps * 1e3, roundtrip / reps / n * 1e6, default / reps / n * 1e6
+        apply += t4 - t3
+    return (startup / reps * 1e3, roundtrip / reps / n * 1e6, default / reps / n * 1e6,
+            apply / reps / (n // 4) * 1e6)
 
 
 if __name__ == "__main__":
@@ -42,5 +48,5 @@ if __name__ == "__main__":
     for method in ("fork", "spawn"):
         if method not in mp.get_all_start_methods():
             continue
-        s, r, d = measure(method, n)
-        print(f"{method} startup-ms {s:.2f} roundtrip-us {r:.2f} default-us {d:.3f}", flush=True)
+        s, r, d, a = measure(method, n)
+        print(f"{method} startup-ms {s:.2f} roundtrip-us {r:.2f} default-us {d:.3f} apply-us {a:.2f}", flush=True)

@@ -1,0 +1,179 @@
+package kit
+
+import (
+	"context"
+	"sync"
+)
+
+// The engine behind every executor. A run (run.go) owns a job: the task, its
+// inputs, the trace and where results go. It asks the executor's backend to
+// ready its workers, lets it run, and collects what comes back. A backend
+// only moves work: it takes chunks of inputs from the job in input order,
+// runs them on its workers, and delivers each chunk's outcomes as a batch
+// with one span per input. Map, Submit, MapUnordered, Compare, traces and
+// progress see the job's side only, so a new backend (worker processes on
+// other machines, say) changes none of them.
+
+// backend runs the chunks of one job on its workers.
+type backend[T, R any] interface {
+	// start readies the workers for j, and says whether it had to start
+	// any: the time it took is then the run's Startup. On error the run
+	// fails before any input is handed out.
+	start(j *job[T, R]) (startedWorkers bool, err error)
+	// work runs chunks taken with j.take until none is left or j stops,
+	// handing every outcome to j.deliver (or j.fail). It returns once no
+	// worker will deliver again.
+	work(j *job[T, R])
+	// stop releases the workers once the run has stopped handing out
+	// work. Worker processes are waited for, so that their CPU time
+	// counts; goroutines still in the middle of an input cannot be
+	// stopped, and are left to finish on their own.
+	stop()
+}
+
+// newBackend is the backend that runs ex.
+func newBackend[T, R any](ex Executor) backend[T, R] {
+	switch ex.kind {
+	case processesKind:
+		return &procBackend[T, R]{}
+	case remoteKind:
+		return &remoteBackend[T, R]{}
+	}
+	return &goroutines[T, R]{}
+}
+
+// job is one run of a task over inputs, shared by the run and its backend.
+type job[T, R any] struct {
+	ctx     context.Context
+	stop    context.CancelFunc // ends the run early: WithFailFast
+	ex      Executor
+	task    *TaskFunc[T, R]
+	inputs  []T
+	trace   *Trace
+	chunk   int
+	batches chan batch[R] // room for every input, so sends never block
+	// workerCPU is CPU time of workers that are not waited for when the
+	// run ends (a started pool's), as the backend measured it.
+	workerCPU Timing
+	// short is why the backend stopped with inputs not run, if it knows
+	// better than "no worker left" (a Remote that lost its server, say).
+	short error
+
+	mu   sync.Mutex
+	next int // the first input not handed out yet
+}
+
+// batch is what a worker reports: results for inputs lo, lo+1, ...
+type batch[R any] struct {
+	lo     int
+	values []R
+	errs   []error // nil, or one per value
+}
+
+func (b *batch[R]) add(v R, err error) {
+	if err != nil && b.errs == nil {
+		b.errs = make([]error, len(b.values), cap(b.values))
+	}
+	b.values = append(b.values, v)
+	if b.errs != nil {
+		b.errs = append(b.errs, err)
+	}
+}
+
+// take hands out the next chunk of inputs [lo, hi), in input order.
+func (j *job[T, R]) take() (lo, hi int, ok bool) {
+	if j.ctx.Err() != nil {
+		return 0, 0, false
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.next >= len(j.inputs) {
+		return 0, 0, false
+	}
+	lo, hi = j.next, min(j.next+j.chunk, len(j.inputs))
+	j.next = hi
+	return lo, hi, true
+}
+
+// deliver passes a worker's outcomes on: the spans to the trace, the batch
+// to the collector. Once the run has stopped, spans no longer count (the
+// trace has ended). A failure stops a WithFailFast run, after its batch is
+// sent, so that the collector, stopping, still finds it.
+func (j *job[T, R]) deliver(b batch[R], spans []Span) {
+	if len(spans) > 0 && j.ctx.Err() == nil {
+		j.trace.addSpans(spans)
+	}
+	if len(b.values) > 0 {
+		j.batches <- b
+	}
+	if b.errs != nil && j.ex.failFast {
+		j.stop()
+	}
+}
+
+// fail delivers te, completed with the task and the input, as the outcome
+// of input i.
+func (j *job[T, R]) fail(i int, te *TaskError) {
+	te.Task, te.Input, te.Arg = j.task.name, i, label(j.inputs[i])
+	b := batch[R]{lo: i}
+	var zero R
+	b.add(zero, te)
+	j.deliver(b, nil)
+}
+
+// goroutines is the backend of Serial, Threads and GIL: workers are
+// goroutines of this process.
+type goroutines[T, R any] struct {
+	releaseGIL func()
+}
+
+func (g *goroutines[T, R]) start(j *job[T, R]) (bool, error) {
+	if j.ex.kind == gilKind {
+		g.releaseGIL = holdGIL()
+	}
+	return false, nil
+}
+
+func (g *goroutines[T, R]) work(j *job[T, R]) {
+	var wg sync.WaitGroup
+	for w := range j.ex.Workers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g.worker(j, w)
+		}()
+	}
+	wg.Wait()
+}
+
+// worker is worker w: it runs chunks until none is left.
+func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
+	for {
+		lo, hi, ok := j.take()
+		if !ok {
+			return
+		}
+		b := batch[R]{lo: lo, values: make([]R, 0, hi-lo)}
+		spans := make([]Span, 0, hi-lo)
+		for i := lo; i < hi; i++ {
+			start := j.trace.Since()
+			v, err := j.task.call(i, j.inputs[i])
+			spans = append(spans, Span{Worker: w, Input: i,
+				Start: start, End: j.trace.Since(), Err: err != nil})
+			if te, ok := err.(*TaskError); ok {
+				te.Worker = w
+			}
+			b.add(v, err)
+			if (err != nil && j.ex.failFast) || j.ctx.Err() != nil {
+				break
+			}
+		}
+		j.deliver(b, spans)
+	}
+}
+
+func (g *goroutines[T, R]) stop() {
+	if g.releaseGIL != nil {
+		g.releaseGIL()
+	}
+}

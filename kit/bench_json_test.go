@@ -1,0 +1,189 @@
+package kit
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestBenchJSON is not a test: `make bench` runs it with KIT_BENCH_JSON set
+// to a file, and it measures kit beside Python's multiprocessing in one run
+// and writes the figures there as one flat JSON object, the units in the
+// names, so that runs can be compared. Per-input figures of Processes are
+// wall time per input of a whole Map on a pool already started, as
+// Python's are.
+func TestBenchJSON(t *testing.T) {
+	out := os.Getenv("KIT_BENCH_JSON")
+	if out == "" {
+		t.Skip("set KIT_BENCH_JSON=file to measure (make bench does)")
+	}
+	fig := map[string]float64{}
+	xs := inputs(2000)
+
+	// Start-up of Processes(2), beside the floor: starting and reaping two
+	// empty static Go programs.
+	const reps = 10
+	var startup time.Duration
+	for range reps {
+		ex := Processes(2).Start()
+		d, err := ex.Startup()
+		if err != nil {
+			t.Fatal(err)
+		}
+		startup += d
+		ex.Close()
+	}
+	fig["processes_startup_ms"] = ms(startup / reps)
+	fig["exec_floor_ms"] = ms(execFloor(t, reps))
+
+	// A started pool, warmed by two maps, as Python's is.
+	pool := Processes(2).Start()
+	defer pool.Close()
+	for range 2 {
+		Map(pool, identityTask, xs)
+	}
+	perInput := func(ex Executor) float64 {
+		var wall time.Duration
+		for range reps {
+			r := Map(ex, identityTask, xs)
+			if r.Err != nil {
+				t.Fatal(r.Err)
+			}
+			wall += r.Timing.Wall
+		}
+		return us(wall) / reps / float64(len(xs))
+	}
+	fig["go_warm_default_us"] = perInput(pool)
+	fig["go_chunk1_us"] = perInput(pool.WithChunk(1))
+	const submits = 500
+	start := time.Now()
+	for i := range submits {
+		if _, err := Submit(pool, identityTask, i).Get(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fig["submit_roundtrip_us"] = us(time.Since(start)) / submits
+
+	// CPU-bound work of about 150 ms: Serial against the started pool.
+	crunch := []int{20_000_000, 20_000_000, 20_000_000, 20_000_000, 20_000_000, 20_000_000, 20_000_000, 20_000_000}
+	var serial, procs time.Duration
+	for range 3 {
+		serial += Map(Serial(), crunchTask, crunch).Timing.Wall
+		procs += Map(pool, crunchTask, crunch).Timing.Wall
+	}
+	fig["started_processes2_cpu_speedup"] = float64(serial) / float64(procs)
+
+	// Goroutines: Map on Threads(2) against a hand-written WaitGroup.
+	fig["threads_ns_per_input"] = nsPerInput(testing.Benchmark(BenchmarkThreadsOverhead))
+	fig["waitgroup_ns_per_input"] = nsPerInput(testing.Benchmark(BenchmarkWaitGroupBaseline))
+
+	for k, v := range pythonPool(t, len(xs)) {
+		fig[k] = v
+	}
+	ratio := func(name, num, den string) {
+		if fig[num] > 0 && fig[den] > 0 {
+			fig[name] = fig[num] / fig[den]
+		}
+	}
+	ratio("default_x_python_fork", "python_fork_warm_default_us", "go_warm_default_us")
+	ratio("default_x_python_spawn", "python_spawn_warm_default_us", "go_warm_default_us")
+	ratio("chunk1_x_python", "python_chunk1_us", "go_chunk1_us")
+	ratio("submit_x_python", "python_apply_async_us", "submit_roundtrip_us")
+	ratio("startup_x_floor", "processes_startup_ms", "exec_floor_ms")
+	ratio("threads_x_waitgroup", "threads_ns_per_input", "waitgroup_ns_per_input")
+
+	b, err := json.MarshalIndent(fig, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s:\n%s", out, b)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
+func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
+
+func nsPerInput(r testing.BenchmarkResult) float64 { return r.Extra["ns/input"] }
+
+// execFloor is the time to start and reap two empty static Go programs at
+// once, on average over reps: what starting two workers cannot go below.
+func execFloor(t *testing.T, reps int) time.Duration {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "main.go")
+	if err := os.WriteFile(src, []byte("package main\n\nfunc main() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "empty")
+	build := exec.Command("go", "build", "-o", bin, src)
+	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building an empty program: %v\n%s", err, out)
+	}
+	var total time.Duration
+	for range reps {
+		start := time.Now()
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := exec.Command(bin).Run(); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		total += time.Since(start)
+	}
+	return total / time.Duration(reps)
+}
+
+// pythonPool runs testdata/pool_bench.py and names its figures; Python's
+// chunk-1 and apply_async figures are the better of fork and spawn.
+func pythonPool(t *testing.T, n int) map[string]float64 {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Log("python3 not found: no Python figures")
+		return nil
+	}
+	out, err := exec.Command(py, filepath.Join("testdata", "pool_bench.py"), strconv.Itoa(n)).Output()
+	if err != nil {
+		t.Fatalf("pool_bench.py: %v", err)
+	}
+	fig := map[string]float64{}
+	best := func(name string, v float64) {
+		if old, ok := fig[name]; !ok || v < old {
+			fig[name] = v
+		}
+	}
+	// Lines: "<method> startup-ms <x> roundtrip-us <y> default-us <z> apply-us <a>"
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 9 {
+			t.Fatalf("pool_bench.py said %q", line)
+		}
+		v := make([]float64, 4)
+		for k := range v {
+			if v[k], err = strconv.ParseFloat(f[2+2*k], 64); err != nil {
+				t.Fatalf("pool_bench.py said %q", line)
+			}
+		}
+		method := f[0]
+		fig[fmt.Sprintf("python_%s_startup_ms", method)] = v[0]
+		fig[fmt.Sprintf("python_%s_chunk1_us", method)] = v[1]
+		fig[fmt.Sprintf("python_%s_warm_default_us", method)] = v[2]
+		fig[fmt.Sprintf("python_%s_apply_async_us", method)] = v[3]
+		best("python_chunk1_us", v[1])
+		best("python_apply_async_us", v[3])
+	}
+	return fig
+}

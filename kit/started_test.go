@@ -1,0 +1,173 @@
+package kit
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var pidSleepTask = Task("test-pid-sleep", func(ms int) int {
+	time.Sleep(time.Duration(ms) * time.Millisecond)
+	return os.Getpid()
+})
+
+// pids is the set of process ids a run's results name.
+func pids(t *testing.T, r Run[int]) map[int]bool {
+	t.Helper()
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	set := map[int]bool{}
+	for _, pid := range r.Results {
+		set[pid] = true
+	}
+	return set
+}
+
+func TestStartedPoolKeepsItsWorkers(t *testing.T) {
+	ex := Processes(2).WithChunk(1).Start()
+	defer ex.Close()
+	if d, err := ex.Startup(); err != nil || d <= 0 {
+		t.Fatalf("Startup() = %v, %v", d, err)
+	}
+	if ex.String() != "Processes(2).Start().WithChunk(1)" {
+		t.Errorf("String() = %q", ex.String())
+	}
+	first := Map(ex, pidTask, inputs(40))
+	seen := pids(t, first)
+	if first.Startup != 0 {
+		t.Errorf("a run on a started pool has Startup %v", first.Startup)
+	}
+	// Another task, with another result type, on the same workers.
+	if r := Map(ex, wordTask, inputs(5)); r.Err != nil || r.Results[3] != "www" {
+		t.Fatalf("second task: %v %v", r.Results, r.Err)
+	}
+	for pid := range pids(t, Map(ex, pidTask, inputs(40))) {
+		seen[pid] = true
+	}
+	if len(seen) > 2 {
+		t.Errorf("the runs used %d processes, want the pool's 2: %v", len(seen), seen)
+	}
+	for i, r := range collectUnordered(MapUnordered(ex, squareTask, inputs(30))) {
+		if r.Err != nil || r.Value != i*i {
+			t.Fatalf("MapUnordered: input %d gave %v, %v", i, r.Value, r.Err)
+		}
+	}
+	// The workers are not waited for, so they report their CPU time.
+	if r := Map(ex, crunchTask, []int{2_000_000, 2_000_000}); r.Err != nil || r.Timing.ChildUser+r.Timing.ChildSys <= 0 {
+		t.Errorf("a started pool's run shows no CPU time of its workers: %+v, %v", r.Timing, r.Err)
+	}
+	if c := Compare(squareTask, inputs(30), Serial(), ex); c.Err != nil || c.Runs[1].Startup != 0 {
+		t.Errorf("Compare on a started pool: %v", c)
+	}
+}
+
+func collectUnordered(seq func(func(int, Result[int]) bool)) map[int]Result[int] {
+	out := map[int]Result[int]{}
+	for i, r := range seq {
+		out[i] = r
+	}
+	return out
+}
+
+func TestSubmitQueuesOnTheStartedPool(t *testing.T) {
+	ex := Processes(2).Start()
+	defer ex.Close()
+	seen := pids(t, Map(ex.WithChunk(1), pidTask, inputs(20)))
+	futures := make([]*Future[int], 8)
+	for i := range futures {
+		futures[i] = Submit(ex, pidTask, i)
+	}
+	for i, f := range futures {
+		pid, err := f.Get()
+		if err != nil {
+			t.Errorf("Submit %d: %v", i, err)
+		}
+		seen[pid] = true
+	}
+	if len(seen) > 2 {
+		t.Errorf("Map and Submit used %d processes, want the pool's 2: %v", len(seen), seen)
+	}
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if v, err := Submit(ex, squareTask, i).Get(); v != i*i || err != nil {
+				t.Errorf("Submit(%d) = %d, %v", i, v, err)
+			}
+		}()
+	}
+	wg.Wait()
+	// A burst of Submits runs on both workers at once.
+	a, b := Submit(ex, pidSleepTask, 100), Submit(ex, pidSleepTask, 100)
+	pa, _ := a.Get()
+	pb, _ := b.Get()
+	if pa == pb {
+		t.Errorf("two Submits made together ran one after the other in process %d", pa)
+	}
+	if _, err := Submit(ex, panicTask, 3).Get(); err == nil {
+		t.Error("a panic in a submitted task must fail its future")
+	}
+}
+
+func TestStartedPoolAfterAFailureAndClose(t *testing.T) {
+	ex := Processes(2).Start()
+	before := pids(t, Map(ex.WithChunk(1), pidTask, inputs(20)))
+	// A run stopped early kills the workers; the next starts new ones.
+	if r := Map(ex.WithFailFast().WithChunk(1), slowPanicTask, inputs(50)); r.Err == nil {
+		t.Fatal("want the panic")
+	}
+	again := Map(ex.WithChunk(1), pidTask, inputs(20))
+	after := pids(t, again)
+	if again.Startup == 0 {
+		t.Error("a run that restarts the workers must show their start-up")
+	}
+	for pid := range after {
+		if before[pid] {
+			t.Errorf("process %d survived a stopped run", pid)
+		}
+	}
+	ex.Close()
+	ex.Close()
+	for pid := range after {
+		if processAlive(pid) {
+			t.Errorf("worker %d runs after Close", pid)
+		}
+	}
+	if r := Map(ex, squareTask, inputs(3)); r.Err == nil {
+		t.Error("a run on a closed pool must fail")
+	}
+}
+
+func TestStartAndCloseAreHarmlessOnGoroutines(t *testing.T) {
+	for _, ex := range []Executor{Serial(), Threads(2), GIL(2)} {
+		s := ex.Start()
+		if s.String() != ex.String() {
+			t.Errorf("%v.Start() is %v", ex, s)
+		}
+		if d, err := s.Startup(); d != 0 || err != nil {
+			t.Errorf("%v: Startup() = %v, %v", ex, d, err)
+		}
+		if r := Map(s, squareTask, inputs(5)); r.Err != nil || !slices.Equal(r.Results, []int{0, 1, 4, 9, 16}) {
+			t.Errorf("%v: %v", ex, r)
+		}
+		s.Close()
+		s.Close()
+	}
+}
+
+func TestStartFailureIsReported(t *testing.T) {
+	t.Setenv("KIT_TEST_SLOW_START", "1")
+	ex := Processes(1).WithStartTimeout(300 * time.Millisecond).Start()
+	defer ex.Close()
+	if _, err := ex.Startup(); err == nil {
+		t.Fatal("Startup() reports no error")
+	}
+	if r := Map(ex, squareTask, inputs(2)); r.Err == nil || !strings.Contains(r.Err.Error(), "did not report ready") {
+		t.Errorf("a run on a pool that cannot start: %v", r.Err)
+	}
+}
