@@ -112,6 +112,10 @@ func (e Executor) WithStartTimeout(d time.Duration) Executor {
 //	a := kit.Map(pool, square, xs)
 //	b := kit.Map(pool, cube, xs) // the same two processes
 func (e Executor) Start() Executor {
+	if s, ok := e.remote.(RemoteStarter); ok {
+		s.Start()
+		return e
+	}
 	if e.kind != processesKind || e.pool != nil {
 		return e
 	}
@@ -131,6 +135,9 @@ func (e Executor) Start() Executor {
 // started; closing twice is harmless. Workers never outlive the program:
 // they die with it, even if Close was not called.
 func (e Executor) Close() {
+	if s, ok := e.remote.(RemoteStarter); ok {
+		s.Close()
+	}
 	if e.pool != nil {
 		e.pool.close()
 	}
@@ -139,6 +146,9 @@ func (e Executor) Close() {
 // Startup is how long [Executor.Start] took to start e's workers, and the
 // error that stopped it if it failed: zero and nil if e was not started.
 func (e Executor) Startup() (time.Duration, error) {
+	if s, ok := e.remote.(RemoteStarter); ok {
+		return s.Startup()
+	}
 	if e.pool == nil {
 		return 0, nil
 	}

@@ -30,6 +30,16 @@ type Remote interface {
 	Run(ctx context.Context, job RemoteJob) error
 }
 
+// RemoteStarter is a Remote that can stay up between runs, as a started
+// pool does: [Executor.Start], [Executor.Close] and [Executor.Startup] call
+// these. Start on a started Remote does nothing; runs after Close fail.
+type RemoteStarter interface {
+	Remote
+	Start()
+	Close()
+	Startup() (time.Duration, error)
+}
+
 // RemoteJob is one run of a task as a [Remote] sees it: inputs to encode and
 // send, outcomes to report.
 type RemoteJob interface {

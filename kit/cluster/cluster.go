@@ -41,6 +41,8 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	"parallelgo.dev/course/kit"
 )
@@ -58,8 +60,9 @@ var _ = func() bool {
 // Local is an executor that runs each Map on an embedded NATS server with
 // JetStream (127.0.0.1, a random port, a temporary store) and n worker
 // processes started from this program on this machine: the network path of
-// a cluster, on one machine. Server and workers are torn down after the run.
-// n <= 0 means one worker.
+// a cluster, on one machine. Server and workers are torn down after the run;
+// after [kit.Executor.Start] the server stays up until Close, and each run
+// starts only its workers. n <= 0 means one worker.
 func Local(n int, opts ...Option) kit.Executor {
 	return kit.RemoteExecutor(&remote{cfg: configure(opts), local: max(n, 1)})
 }
@@ -74,11 +77,57 @@ func Connect(url string, opts ...Option) kit.Executor {
 	return kit.RemoteExecutor(&remote{cfg: configure(opts), url: url})
 }
 
-// remote is the kit.Remote of Local and Connect.
+// remote is the kit.Remote of Local and Connect. Started, it keeps its pool
+// (for Local, the server) between runs; the workers of Local start for each
+// run, from this program, in tens of milliseconds.
 type remote struct {
 	cfg   config
 	local int    // Local: its workers; 0 for Connect
 	url   string // Connect
+
+	mu       sync.Mutex
+	kept     *pool // set by Start
+	startup  time.Duration
+	startErr error
+	closed   bool
+}
+
+// open starts a pool: Local's server and connection, or Connect's connection.
+func (r *remote) open() (*pool, error) {
+	if r.local > 0 {
+		return startLocal(r.local, r.cfg)
+	}
+	return startConnect(r.url, r.cfg)
+}
+
+// Start keeps a pool up until Close.
+func (r *remote) Start() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.kept != nil || r.closed {
+		return
+	}
+	start := time.Now()
+	r.kept, r.startErr = r.open()
+	r.startup = time.Since(start)
+}
+
+// Close stops the kept pool; runs fail afterwards.
+func (r *remote) Close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.kept != nil {
+		r.kept.close()
+		r.kept = nil
+	}
+	r.closed = true
+}
+
+// Startup is what Start took, and why it failed.
+func (r *remote) Startup() (time.Duration, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.startup, r.startErr
 }
 
 func (r *remote) String() string {
@@ -103,19 +152,22 @@ func (r *remote) Workers() int {
 
 // Run runs kit's job on a pool started for it.
 func (r *remote) Run(ctx context.Context, kj kit.RemoteJob) error {
-	var (
-		p   *pool
-		err error
-	)
-	if r.local > 0 {
-		p, err = startLocal(r.local, r.cfg)
-	} else {
-		p, err = startConnect(r.url, r.cfg)
+	r.mu.Lock()
+	p, closed, startErr := r.kept, r.closed, r.startErr
+	r.mu.Unlock()
+	switch {
+	case closed:
+		return fmt.Errorf("kit/cluster: %s was closed", r)
+	case startErr != nil:
+		return startErr
+	case p == nil:
+		var err error
+		if p, err = r.open(); err != nil {
+			return err
+		}
+		defer p.close()
 	}
-	if err != nil {
-		return err
-	}
-	defer p.close()
+	var err error
 	inputs := make([][]byte, kj.Len())
 	for i := range inputs {
 		if inputs[i], err = kj.Input(i); err != nil {

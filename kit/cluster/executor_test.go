@@ -84,3 +84,19 @@ func TestConnectWithoutWorkersFailsTheRun(t *testing.T) {
 	}
 	t.Logf("failed after %v: %v", time.Since(start).Round(time.Millisecond), run.Err)
 }
+
+func TestStartedLocalKeepsItsServer(t *testing.T) {
+	ex := Local(2, WithStartTimeout(30*time.Second)).Start()
+	if d, err := ex.Startup(); d <= 0 || err != nil {
+		t.Fatalf("Startup() = %v, %v; want a start-up and no error", d, err)
+	}
+	for range 2 {
+		if run := kit.Map(ex, cube, []int{1, 2, 3}); run.Err != nil || !slices.Equal(run.Results, []int{1, 8, 27}) {
+			t.Fatalf("run on the started executor: %v, %v", run.Results, run.Err)
+		}
+	}
+	ex.Close()
+	if run := kit.Map(ex, cube, []int{1}); run.Err == nil || !strings.Contains(run.Err.Error(), "closed") {
+		t.Fatalf("a run after Close: err = %v; want one that says it was closed", run.Err)
+	}
+}
