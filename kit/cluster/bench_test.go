@@ -39,10 +39,15 @@ func benchMap(b *testing.B, ex kit.Executor, n int) {
 	b.ReportMetric(float64(startup.Milliseconds())/float64(b.N), "startup-ms")
 }
 
-func BenchmarkChunk1Local2(b *testing.B)     { benchMap(b, Local(2).WithChunk(1), 2000) }
-func BenchmarkChunk1Processes2(b *testing.B) { benchMap(b, kit.Processes(2).WithChunk(1), 2000) }
-func BenchmarkTenThousandLocal2(b *testing.B) {
-	benchMap(b, Local(2), 10000)
+func BenchmarkChunk1Local2(b *testing.B)      { benchMap(b, Local(2).WithChunk(1), 2000) }
+func BenchmarkChunk1Processes2(b *testing.B)  { benchMap(b, kit.Processes(2).WithChunk(1), 2000) }
+func BenchmarkTenThousandLocal2(b *testing.B) { benchMap(b, Local(2), 10000) }
+
+// A started Local keeps its server: each run starts only its workers.
+func BenchmarkTenThousandStartedLocal2(b *testing.B) {
+	ex := Local(2).Start()
+	defer ex.Close()
+	benchMap(b, ex, 10000)
 }
 func BenchmarkTenThousandProcesses2(b *testing.B) { benchMap(b, kit.Processes(2), 10000) }
 

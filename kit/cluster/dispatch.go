@@ -224,28 +224,41 @@ func (cn *conn) run(ctx context.Context, c config, j job) (rep report, err error
 
 	// Every input is one message; the stream's sequence number of each is
 	// how the server names it in a MaxDeliver advisory.
-	futs := make([]jetstream.PubAckFuture, len(j.inputs))
-	for i, p := range j.inputs {
-		m := nats.NewMsg(tasksSubject + id)
-		m.Header.Set(hInput, strconv.Itoa(i))
-		m.Data = p
-		if futs[i], err = cn.js.PublishMsgAsync(m); err != nil {
-			return rep, fmt.Errorf("kit/cluster: cannot send input %d to %s: %w", i, cn.url, err)
+	// They are sent while the workers start, and while the first results
+	// come back.
+	var seqs map[uint64]int // input by stream sequence; read once published says nil
+	published := make(chan error, 1)
+	go func() {
+		futs := make([]jetstream.PubAckFuture, len(j.inputs))
+		for i, p := range j.inputs {
+			m := nats.NewMsg(tasksSubject + id)
+			m.Header.Set(hInput, strconv.Itoa(i))
+			m.Data = p
+			var err error
+			if futs[i], err = cn.js.PublishMsgAsync(m); err != nil {
+				published <- fmt.Errorf("kit/cluster: cannot send input %d to %s: %w", i, cn.url, err)
+				return
+			}
 		}
-	}
-	seqs := make(map[uint64]int, len(j.inputs))
-	for i, f := range futs {
-		select {
-		case ack := <-f.Ok():
-			seqs[ack.Sequence] = i
-		case err := <-f.Err():
-			return rep, fmt.Errorf("kit/cluster: input %d was not stored by %s: %w", i, cn.url, err)
-		case <-ctx.Done():
-			return rep, context.Cause(ctx)
-		case <-cn.closed:
-			return rep, cn.err()
+		s := make(map[uint64]int, len(j.inputs))
+		for i, f := range futs {
+			select {
+			case ack := <-f.Ok():
+				s[ack.Sequence] = i
+			case err := <-f.Err():
+				published <- fmt.Errorf("kit/cluster: input %d was not stored by %s: %w", i, cn.url, err)
+				return
+			case <-ctx.Done():
+				published <- context.Cause(ctx)
+				return
+			case <-cn.closed:
+				published <- cn.err()
+				return
+			}
 		}
-	}
+		seqs = s
+		published <- nil
+	}()
 
 	var (
 		done     = make([]bool, len(j.inputs))
@@ -266,8 +279,20 @@ func (cn *conn) run(ctx context.Context, c config, j job) (rep report, err error
 				Start: time.Unix(0, a.Start), End: end, Final: final})
 		}
 	}
+	var (
+		pubDone   bool     // seqs is set: every input is stored
+		lostEarly []uint64 // advisories that came before
+	)
 	for pending > 0 {
 		select {
+		case err := <-published:
+			if err != nil {
+				return rep, err
+			}
+			pubDone, published = true, nil
+			if len(lostEarly) > 0 {
+				lost.put(0) // wake the loop up for them
+			}
 		case <-hellos.ready:
 			for _, h := range hellos.take() {
 				if h.Refused != "" {
@@ -315,7 +340,13 @@ func (cn *conn) run(ctx context.Context, c config, j job) (rep report, err error
 				j.onResult(r)
 			}
 		case <-lost.ready:
-			for _, seq := range lost.take() {
+			if !pubDone {
+				lostEarly = append(lostEarly, lost.take()...)
+				continue
+			}
+			seqsLost := append(lostEarly, lost.take()...)
+			lostEarly = nil
+			for _, seq := range seqsLost {
 				i, ok := seqs[seq]
 				if !ok || done[i] {
 					continue
