@@ -222,7 +222,7 @@ func timelineRowName(r, perRow, workers int, loads []WorkerLoad) string {
 		return fmt.Sprintf("workers %d-%d", r*perRow, min((r+1)*perRow, workers)-1)
 	}
 	if pid := loads[r].process(); pid != "" {
-		return fmt.Sprintf("worker %d (pid %s)", r, pid)
+		return fmt.Sprintf("worker %d (%s)", r, pid)
 	}
 	return fmt.Sprintf("worker %d", r)
 }

@@ -228,8 +228,10 @@ func (rj *remoteJob[T, R]) deliver(o RemoteOutcome) {
 	host, pid := splitWorker(o.Worker)
 	var spans []Span
 	if o.Worker != "" {
+		// A worker may start before the run's trace does (it waits for
+		// every worker's hello): its first span starts at the trace's start.
 		spans = []Span{{Worker: row, PID: pid, Host: host, Input: o.Input,
-			Start: o.Start.Sub(j.trace.start), End: o.End.Sub(j.trace.start), Err: o.Failed || o.Lost}}
+			Start: max(o.Start.Sub(j.trace.start), 0), End: max(o.End.Sub(j.trace.start), 0), Err: o.Failed || o.Lost}}
 	}
 	if o.Lost && !o.Final {
 		j.deliver(batch[R]{}, spans) // the span only: the input is delivered again

@@ -157,7 +157,8 @@ func workerLoads(spans []Span, workers int, total time.Duration) []WorkerLoad {
 	return loads
 }
 
-// process names the worker's process: "" if none, "123", or "host:123".
+// process names the worker's process: "" if none, "pid 123", or, for a
+// worker on another machine, "host:123".
 func (l WorkerLoad) process() string {
 	switch {
 	case l.PID == 0:
@@ -165,7 +166,7 @@ func (l WorkerLoad) process() string {
 	case l.Host != "":
 		return l.Host + ":" + strconv.Itoa(l.PID)
 	}
-	return strconv.Itoa(l.PID)
+	return "pid " + strconv.Itoa(l.PID)
 }
 
 // addSpans records several finished spans at once, for executors that
