@@ -248,7 +248,7 @@ const (
 	chartTextColor  = "#333333"
 )
 
-// chartUnit is the unit a chart writes its times in: the largest of ns, μs, ms
+// chartUnit is the unit a chart writes its times in: the largest of ns, µs, ms
 // and s that is not more than the largest time shown, so that values read as
 // "1.5 s" rather than "1500 ms" or "0.0015 s". Every number of a chart (axis,
 // labels, table) uses the same unit, so columns compare at a glance.
@@ -264,7 +264,7 @@ func chartUnitFor(largest time.Duration) chartUnit {
 	case largest >= time.Millisecond:
 		return chartUnit{"ms", time.Millisecond}
 	case largest >= time.Microsecond:
-		return chartUnit{"μs", time.Microsecond}
+		return chartUnit{"µs", time.Microsecond}
 	}
 	return chartUnit{"ns", time.Nanosecond}
 }

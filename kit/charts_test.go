@@ -196,7 +196,7 @@ func TestChartUnit(t *testing.T) {
 	}{
 		{0, 0, "0.00 ns"},
 		{999 * time.Nanosecond, 512, "512 ns"},
-		{1500 * time.Nanosecond, 1500, "1.50 μs"},
+		{1500 * time.Nanosecond, 1500, "1.50 µs"},
 		{2 * time.Millisecond, 605 * time.Microsecond, "0.60 ms"},
 		{time.Second, 1200 * time.Millisecond, "1.20 s"},
 		{time.Second, 61200 * time.Millisecond, "61.2 s"},

@@ -63,6 +63,32 @@ func ExampleProcesses() {
 	// Output: [true true] <nil>
 }
 
+func ExampleExecutor_Start() {
+	// Like Python's `with Pool(2) as pool:`: the workers stay up for
+	// every run until Close.
+	pool := kit.Processes(2).Start()
+	defer pool.Close()
+	a := kit.Map(pool, square, []int{1, 2, 3})
+	b := kit.Map(pool, isWorkerProcess, []int{os.Getpid()})
+	fmt.Println(a.Executor, a.Results, a.Startup, b.Results)
+	// Output: Processes(2).Start() [1 4 9] 0s [true]
+}
+
+func ExampleExecutor_Close() {
+	pool := kit.Processes(1).Start()
+	pool.Close()
+	fmt.Println(kit.Map(pool, square, []int{1}).Err)
+	// Output: kit: this started Processes executor was closed
+}
+
+func ExampleExecutor_Startup() {
+	pool := kit.Processes(2).Start()
+	defer pool.Close()
+	took, err := pool.Startup()
+	fmt.Println(took > 0, err)
+	// Output: true <nil>
+}
+
 func ExampleExecutor_WithChunk() {
 	// One input at a time: the best balance for uneven work.
 	run := kit.Map(kit.Threads(2).WithChunk(1), square, []int{1, 2, 3})

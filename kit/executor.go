@@ -121,7 +121,7 @@ func (e Executor) Start() Executor {
 	}
 	e.pool = newSharedPool(e.Workers(), e.timeout())
 	start := time.Now()
-	_, _, err := e.pool.acquire(context.Background())
+	_, _, err := e.pool.acquire(context.Background(), nil)
 	e.pool.startup, e.pool.err = time.Since(start), err
 	if err == nil {
 		e.pool.release()

@@ -157,7 +157,7 @@ func TestEmptyInputs(t *testing.T) {
 // TestLoadImbalance checks who runs what, as in the lessons: sleeps of
 // [1, 8, 1.5, 2] and [1, 1.5, 2, 8] units on two workers.
 func TestLoadImbalance(t *testing.T) {
-	const unit = 20 // ms
+	const unit = 50 // ms: long enough that a busy machine's scheduling delays do not reorder them
 	for _, c := range []struct {
 		sleeps []int
 		want   string // inputs grouped by the worker that ran them

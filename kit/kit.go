@@ -7,7 +7,13 @@
 //   - timing: [Time] and [TimeIt], IPython's %%time and %timeit done honestly,
 //     including the CPU time of child processes.
 //   - executors: [Serial], [Threads], [GIL] and [Processes], four ways to run
-//     the same [Task] over a list of inputs with [Map], [Submit] and [Compare].
+//     the same [Task] over a list of inputs with [Map], [MapUnordered],
+//     [Submit] and [Compare]; [Executor.Start] keeps a Processes pool up
+//     for many runs, as Python's `with Pool(n) as pool:` does. Behind them
+//     one engine (backend.go, run.go): a run hands out chunks of inputs and
+//     collects results, and a backend runs the chunks on goroutines or in
+//     worker processes (processes.go, procqueue.go, worker.go; starting
+//     this program again as a child is kit/internal/proc's job).
 //   - trace: which worker ran which input, from when to when; the raw material
 //     of the timeline charts.
 //   - charts and display: [Show] prints any kit value as rich HTML in a GoNB

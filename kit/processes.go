@@ -53,6 +53,8 @@ type child struct {
 	stderr *proc.Tail
 	ready  atomic.Bool // it said hello
 
+	startedWith *runOrder // the run its setup started, if any
+
 	sendMu sync.Mutex
 	ownEnc *gob.Encoder
 
@@ -62,8 +64,9 @@ type child struct {
 }
 
 // startPool starts n workers and waits until each has reported ready. If
-// ctx ends meanwhile, every worker is killed.
-func startPool(ctx context.Context, n int, timeout time.Duration) (*procPool, error) {
+// first is not nil, the workers start that run as soon as they are ready.
+// If ctx ends meanwhile, every worker is killed.
+func startPool(ctx context.Context, n int, timeout time.Duration, first *runOrder) (*procPool, error) {
 	if registeredCount() == 0 {
 		return nil, errors.New("kit: Processes runs tasks declared at package level, and this program declares none")
 	}
@@ -93,7 +96,7 @@ func startPool(ctx context.Context, n int, timeout time.Duration) (*procPool, er
 		go func() {
 			defer wg.Done()
 			var c *child
-			if c, errs[w] = p.start(w); c != nil {
+			if c, errs[w] = p.start(w, first); c != nil {
 				p.setWorker(w, c)
 			}
 		}()
@@ -112,8 +115,10 @@ func startPool(ctx context.Context, n int, timeout time.Duration) (*procPool, er
 	return p, nil
 }
 
-// start starts a worker for slot w and waits for its hello.
-func (p *procPool) start(w int) (*child, error) {
+// start starts a worker for slot w and waits for its hello. If run is not
+// nil, the worker readies itself for that run before it says hello, and
+// starts it at once.
+func (p *procPool) start(w int, run *runOrder) (*child, error) {
 	// Same program, same arguments: its initialisation must reach the same
 	// kit.Task calls as ours did.
 	cmd, err := proc.Self(workerEnvFor(registeredCount()))
@@ -130,7 +135,7 @@ func (p *procPool) start(w int) (*child, error) {
 		ownW.Close()
 		return nil, fmt.Errorf("kit: cannot start a worker: %w", err)
 	}
-	c := &child{pool: p, slot: w, own: ownW, stderr: &proc.Tail{To: os.Stderr, Max: stderrTail}, cmd: cmd}
+	c := &child{pool: p, slot: w, own: ownW, stderr: &proc.Tail{To: os.Stderr, Max: stderrTail}, cmd: cmd, startedWith: run}
 	c.cmd.Stdout = os.Stdout // the task's prints reach the cell
 	c.cmd.Stderr = c.stderr  // and so do its errors, with the tail kept
 	c.cmd.ExtraFiles = []*os.File{ownR, resW, p.queueR, p.slots.file}
@@ -156,7 +161,7 @@ func (p *procPool) start(w int) (*child, error) {
 	c.pid = c.cmd.Process.Pid
 	c.ownEnc = gob.NewEncoder(ownW)
 	c.dec = gob.NewDecoder(resR)
-	_ = c.ownEnc.Encode(setup{Slot: w, SlotsSize: len(p.slots.mem)}) // if the child is already dead, its hello says how
+	_ = c.ownEnc.Encode(setup{Slot: w, SlotsSize: len(p.slots.mem), Run: run}) // if the child is already dead, its hello says how
 
 	ready := make(chan error, 1)
 	go func() {
@@ -202,7 +207,7 @@ func (p *procPool) fill() error {
 		if c != nil {
 			continue
 		}
-		c, err := p.start(w)
+		c, err := p.start(w, nil)
 		if err != nil {
 			return err
 		}
@@ -321,14 +326,14 @@ func newSharedPool(workers int, timeout time.Duration) *sharedPool {
 // acquire waits for the pool's turn and returns its workers, starting
 // those that are missing (all of them the first time), and whether it
 // started any.
-func (s *sharedPool) acquire(ctx context.Context) (p *procPool, started bool, err error) {
+func (s *sharedPool) acquire(ctx context.Context, first *runOrder) (p *procPool, started bool, err error) {
 	s.turn.Lock()
 	if s.closed {
 		s.turn.Unlock()
 		return nil, false, errors.New("kit: this started Processes executor was closed")
 	}
 	if s.pool == nil {
-		if s.pool, err = startPool(ctx, s.workers, s.timeout); err != nil {
+		if s.pool, err = startPool(ctx, s.workers, s.timeout, first); err != nil {
 			s.turn.Unlock()
 			return nil, true, err
 		}
@@ -383,7 +388,8 @@ func (b *procBackend[T, R]) start(j *job[T, R]) (bool, error) {
 	if b.shared = j.ex.pool; b.shared == nil {
 		b.shared, b.private = newSharedPool(j.ex.Workers(), j.ex.timeout()), true
 	}
-	p, started, err := b.shared.acquire(j.ctx)
+	o := order{Run: &runOrder{Task: j.task.name, FrameSize: frames.size, Preamble: frames.preamble}}
+	p, started, err := b.shared.acquire(j.ctx, o.Run)
 	if err != nil {
 		if b.private {
 			b.shared.close()
@@ -392,8 +398,7 @@ func (b *procBackend[T, R]) start(j *job[T, R]) (bool, error) {
 		return started, err
 	}
 	b.run = &procRun[T, R]{j: j, p: p, frames: frames, reported: make([]atomic.Bool, len(j.inputs)),
-		wake: make(chan struct{}, 1), over: make(chan struct{}),
-		order: order{Run: &runOrder{Task: j.task.name, FrameSize: frames.size, Preamble: frames.preamble}}}
+		wake: make(chan struct{}, 1), over: make(chan struct{}), cpu: make([]workerCPU, len(p.workers)), order: o}
 	b.done = make(chan struct{})
 	// Stopping the run early (WithFailFast, a cancelled context) kills the
 	// workers; ending it normally must not.
@@ -415,24 +420,34 @@ func (b *procBackend[T, R]) work(j *job[T, R]) {
 	b.run.run()
 }
 
-// stop waits for the run to end on every worker (killed ones end at once),
-// and shuts a run's own pool down: children's CPU time counts once they
-// are waited for.
+// stop ends the run's use of the pool. A run's own pool is shut down, and
+// its workers waited for: children's CPU time counts once they are. On a
+// started pool the workers report their CPU time instead, and the run
+// returns at once, while they leave it; the next run waits for that.
 func (b *procBackend[T, R]) stop() {
 	if b.shared == nil {
 		return
 	}
-	<-b.done
-	b.stopKill()
-	b.shared.release()
-	if b.private {
-		b.shared.close() // the workers are waited for: the clock sees their CPU time
-	} else {
-		j := b.run.j
-		j.workerCPU.ChildUser = time.Duration(b.run.user.Load())
-		j.workerCPU.ChildSys = time.Duration(b.run.sys.Load())
+	release := func() {
+		<-b.done
+		b.stopKill()
+		b.shared.release()
 	}
+	if b.private {
+		release()
+		b.shared.close()
+		return
+	}
+	j := b.run.j
+	for w := range b.run.cpu {
+		j.workerCPU.ChildUser += time.Duration(b.run.cpu[w].user.Load())
+		j.workerCPU.ChildSys += time.Duration(b.run.cpu[w].sys.Load())
+	}
+	go release()
 }
+
+// workerCPU is the CPU time one worker has used in a run so far.
+type workerCPU struct{ user, sys atomic.Int64 }
 
 // procRun is one Map on a pool: it fills the queue and reads each worker's
 // reports until every input has an outcome, then ends the run on every
@@ -445,8 +460,7 @@ type procRun[T, R any] struct {
 	reported []atomic.Bool // an outcome of input i reached the run
 	done     atomic.Int64  // how many are reported
 	deaths   atomic.Int64
-	user     atomic.Int64 // CPU time the workers said they used in the run
-	sys      atomic.Int64
+	cpu      []workerCPU   // per slot: what its worker said it used in the run
 	over     chan struct{} // closed when every input has an outcome
 	overOnce sync.Once
 
@@ -458,11 +472,11 @@ type procRun[T, R any] struct {
 	buf []byte // frames being written; only the feeder uses it
 }
 
-// begin starts the run on every worker. A worker that cannot be told is
-// dead, which its reader finds out.
+// begin starts the run on every worker not started with it. A worker that
+// cannot be told is dead, which its reader finds out.
 func (r *procRun[T, R]) begin() {
 	for w, c := range r.p.current() {
-		if c != nil {
+		if c != nil && c.startedWith != r.order.Run {
 			r.p.slots.reset(w)
 			_ = c.send(r.order)
 		}
@@ -622,6 +636,8 @@ func (r *procRun[T, R]) serve(w int, c *child) {
 		}
 		c.died(err)
 		r.p.setWorker(w, nil)
+		r.cpu[w].user.Store(0) // it is waited for: its CPU time counts as a child's
+		r.cpu[w].sys.Store(0)
 		if r.j.ctx.Err() != nil {
 			return
 		}
@@ -630,15 +646,14 @@ func (r *procRun[T, R]) serve(w int, c *child) {
 		if r.isOver() {
 			return // the next run starts a new worker
 		}
-		if c, err = r.p.start(w); err != nil {
+		if c, err = r.p.start(w, r.order.Run); err != nil {
 			if r.j.ctx.Err() == nil {
 				r.gaveUp(w, err)
 			}
 			return // this worker is gone; the others go on
 		}
-		// The run starts on the new worker before finish can see it, so
-		// that the end of the run never reaches it first.
-		_ = c.send(r.order)
+		// The run started on the new worker (with its setup) before finish
+		// can see it, so that the end of the run never reaches it first.
 		r.p.setWorker(w, c)
 		if r.isOver() {
 			_ = c.send(order{End: true})
@@ -657,9 +672,9 @@ func (r *procRun[T, R]) read(w int, c *child) error {
 		if err := r.accept(w, c, rep.Results); err != nil {
 			return err
 		}
+		r.cpu[w].user.Store(rep.User)
+		r.cpu[w].sys.Store(rep.Sys)
 		if rep.Done {
-			r.user.Add(rep.User)
-			r.sys.Add(rep.Sys)
 			return nil
 		}
 		if rep.Need {

@@ -3,6 +3,7 @@ package kit
 import (
 	"context"
 	"iter"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -29,7 +30,7 @@ func (f *Future[R]) Done() <-chan struct{} { return f.done }
 // Submit starts t on one input with ex and returns at once, like Python's
 // pool.apply_async: call Get on the future for the result. On a started
 // Processes ([Executor.Start]) the input queues for the pool's workers:
-// Submits made in a burst (less than 50 µs apart), or while the pool is
+// Submits made in a burst (less than 20 µs apart), or while the pool is
 // busy, run together, one input per worker at a time. Otherwise each Submit runs on a single worker of
 // its own (with an unstarted Processes, a process of its own), so many
 // Submits run side by side. Serial runs the task before Submit returns.
@@ -94,21 +95,21 @@ func (q *submitQueue[T, R]) add(ex Executor, t *TaskFunc[T, R], input T, f *Futu
 
 // gatherQuiet and gatherMax bound how long runAll waits for more Submits
 // before it starts a run: a burst of Submits (a loop) runs together, on all
-// the pool's workers, instead of its first one alone.
+// the pool's workers, instead of its first one alone. It yields rather
+// than sleeps: a sleep this short lasts far longer.
 const (
-	gatherQuiet = 50 * time.Microsecond
+	gatherQuiet = 20 * time.Microsecond
 	gatherMax   = time.Millisecond
 )
 
 // runAll runs what is queued, as one run, until nothing is.
 func (q *submitQueue[T, R]) runAll(ex Executor, t *TaskFunc[T, R]) {
 	for {
-		for start, n := time.Now(), q.len(); time.Since(start) < gatherMax; {
-			time.Sleep(gatherQuiet)
-			if m := q.len(); m == n {
-				break
-			} else {
-				n = m
+		start, n := time.Now(), q.len()
+		for quiet := start; time.Since(quiet) < gatherQuiet && time.Since(start) < gatherMax; {
+			runtime.Gosched()
+			if m := q.len(); m != n {
+				quiet, n = time.Now(), m
 			}
 		}
 		q.mu.Lock()

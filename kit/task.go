@@ -59,7 +59,7 @@ func Task[T, R any](name string, f func(T) R) *TaskFunc[T, R] {
 	} else if err := gobCarries(reflect.TypeFor[R]()); err != nil {
 		t.procErr = fmt.Errorf("kit: task %q cannot run in Processes: its result %w", name, err)
 	}
-	prev, dup, count := registerTask(name, where, func(w *workerConn, o runOrder) { serveRun(t, w, o) })
+	prev, dup, count := registerTask(name, where, func(w *workerConn, o runOrder) func() { return serveRun(t, w, o) })
 	if dup {
 		t.err = fmt.Errorf("kit: task name %q is used twice (%s and %s); give each task its own name", name, prev, where)
 		return t
@@ -124,11 +124,11 @@ var (
 
 type registration struct {
 	where string
-	serve func(*workerConn, runOrder)
+	serve func(*workerConn, runOrder) func()
 }
 
 // registerTask registers a task and says how many are registered.
-func registerTask(name, where string, serve func(*workerConn, runOrder)) (prev string, dup bool, count int) {
+func registerTask(name, where string, serve func(*workerConn, runOrder) func()) (prev string, dup bool, count int) {
 	registeredMu.Lock()
 	defer registeredMu.Unlock()
 	if r, dup := registered[name]; dup {
@@ -149,7 +149,7 @@ func registeredCount() int {
 }
 
 // serverOf is how a worker serves the task called name, or nil.
-func serverOf(name string) func(*workerConn, runOrder) {
+func serverOf(name string) func(*workerConn, runOrder) func() {
 	registeredMu.Lock()
 	defer registeredMu.Unlock()
 	return registered[name].serve

@@ -67,8 +67,9 @@ type hello struct{ PID int }
 
 // setup is the parent's first message on a worker's own pipe.
 type setup struct {
-	Slot      int // the worker's slot in the shared memory
-	SlotsSize int // the size of the shared memory
+	Slot      int       // the worker's slot in the shared memory
+	SlotsSize int       // the size of the shared memory
+	Run       *runOrder // a run to start at once, if any
 }
 
 // order is what the parent sends a ready worker on its own pipe: one of a
@@ -94,8 +95,8 @@ type report[R any] struct {
 	Need    bool // send inputs [Lo, Hi)
 	Lo, Hi  int
 	Done    bool // the worker has left the run and reads the queue no more
-	// With Done: the CPU time the worker used in the run, in nanoseconds,
-	// as a started pool's workers are not waited for between runs.
+	// The CPU time the worker has used in the run so far, in nanoseconds:
+	// a started pool's workers are not waited for between runs.
 	User, Sys int64
 }
 
@@ -118,7 +119,8 @@ type workerConn struct {
 	queue    *os.File
 	conn     syscall.RawConn // the queue's, for reads that give up when a run ends
 	slot     *slot
-	payloads chan []byte // inputs asked for
+	payloads chan []byte    // inputs asked for
+	readers  map[string]any // a *frameReader per task and frames, see serveRun
 }
 
 // workerFail ends a worker that cannot go on, saying why on its stderr,
@@ -144,12 +146,16 @@ func servePool() {
 	if err != nil {
 		workerFail(err)
 	}
-	w := &workerConn{enc: gob.NewEncoder(out), slot: (&slots{mem: mem}).at(s.Slot), payloads: make(chan []byte)}
+	w := &workerConn{enc: gob.NewEncoder(out), slot: (&slots{mem: mem}).at(s.Slot), payloads: make(chan []byte), readers: map[string]any{}}
 	if w.queue, err = openQueue(queueFD); err == nil {
 		w.conn, err = w.queue.SyscallConn()
 	}
 	if err != nil {
 		workerFail(fmt.Errorf("cannot read the queue: %w", err))
+	}
+	var first func()
+	if s.Run != nil {
+		first = serveFirst(w, *s.Run)
 	}
 	// Hello means ready: from here on this worker's time is the work's, so
 	// the parent's start-up covers all of the worker's preparation.
@@ -179,97 +185,117 @@ func servePool() {
 			}
 		}
 	}()
+	if first != nil {
+		first()
+	}
 	for o := range runs {
-		serve := serverOf(o.Task)
-		if serve == nil {
-			workerFail(fmt.Errorf("no task %q in this program", o.Task))
-		}
-		serve(w, o)
+		serveFirst(w, o)()
 	}
 }
 
-// serveRun runs t on the chunks of one run until the parent ends the run.
-func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) {
+// serveFirst readies the worker for run o, and returns what serves it.
+func serveFirst(w *workerConn, o runOrder) func() {
+	serve := serverOf(o.Task)
+	if serve == nil {
+		workerFail(fmt.Errorf("no task %q in this program", o.Task))
+	}
+	return serve(w, o)
+}
+
+// serveRun readies the worker for a run of t, and returns what runs t on
+// the chunks of the run until the parent ends it.
+func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 	fail := func(err error) { workerFail(fmt.Errorf("task %q: %w", t.name, err)) }
 	cpu := readOwnCPU()
-	queue, err := newFrameReader[T](w.conn, o.FrameSize, o.Preamble)
-	if err != nil {
-		fail(err)
-	}
-	// Results wait in pending until the worker is about to wait for work,
-	// or has held them for flushEvery: quick inputs' results travel
-	// together, and a slow input's result leaves as soon as it is known.
-	var (
-		pending []result[R]
-		flushed = time.Now()
-	)
-	send := func(rep report[R]) {
-		rep.Results = pending
-		if err := w.enc.Encode(rep); err != nil {
-			// A result cannot be encoded (an interface holding an
-			// unregistered type, say): send each alone, that one as a failure.
-			for _, res := range pending {
-				if w.enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
-					var zero R
-					res.Value, res.Failed = zero, true
-					res.Panic = "kit: the result cannot be sent to the parent process: " + err.Error()
-					if w.enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
-						os.Exit(3)
-					}
-				}
-			}
-			rep.Results = nil
-			if (rep.Need || rep.Done) && w.enc.Encode(rep) != nil {
-				os.Exit(3)
-			}
-		}
-		pending, flushed = pending[:0], time.Now()
-	}
-	flush := func() {
-		if len(pending) > 0 {
-			send(report[R]{})
-		}
-	}
-	for {
-		lo, hi, inputs, inline, err := queue.next(flush)
-		switch {
-		case errors.Is(err, os.ErrDeadlineExceeded):
-			now := readOwnCPU()
-			send(report[R]{Done: true, User: now.user - cpu.user, Sys: now.sys - cpu.sys}) // the parent ended the run
-			return
-		case errors.Is(err, io.EOF):
-			flush()
-			os.Exit(0) // the parent closed the queue: the pool is shutting down
-		case err != nil:
+	// A run of the same task with the same frames as an earlier one reuses
+	// its reader: gob has compiled its decoding already. The type ids in
+	// the preamble are the parent's, the same for every run of a type.
+	key := fmt.Sprintf("%s\x00%d\x00%s", t.name, o.FrameSize, o.Preamble)
+	queue, ok := w.readers[key].(*frameReader[T])
+	if !ok {
+		var err error
+		if queue, err = newFrameReader[T](w.conn, o.FrameSize, o.Preamble); err != nil {
 			fail(err)
 		}
-		w.slot.lo.Store(int64(lo))
-		w.slot.hi.Store(int64(hi))
-		if !inline {
-			send(report[R]{Need: true, Lo: lo, Hi: hi})
-			var in frameInputs[T]
-			if gob.NewDecoder(bytes.NewReader(<-w.payloads)).Decode(&in) == nil && len(in.Inputs) == hi-lo {
-				inputs = in.Inputs
-			} else {
-				inputs = nil // the parent could not send them, and failed them
+		w.readers[key] = queue
+	}
+	return func() {
+		// Results wait in pending until the worker is about to wait for work,
+		// or has held them for flushEvery: quick inputs' results travel
+		// together, and a slow input's result leaves as soon as it is known.
+		var (
+			pending []result[R]
+			flushed = time.Now()
+		)
+		send := func(rep report[R]) {
+			rep.Results = pending
+			now := readOwnCPU()
+			rep.User, rep.Sys = now.user-cpu.user, now.sys-cpu.sys
+			if err := w.enc.Encode(rep); err != nil {
+				// A result cannot be encoded (an interface holding an
+				// unregistered type, say): send each alone, that one as a failure.
+				for _, res := range pending {
+					if w.enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
+						var zero R
+						res.Value, res.Failed = zero, true
+						res.Panic = "kit: the result cannot be sent to the parent process: " + err.Error()
+						if w.enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
+							os.Exit(3)
+						}
+					}
+				}
+				rep.Results = nil
+				if (rep.Need || rep.Done) && w.enc.Encode(rep) != nil {
+					os.Exit(3)
+				}
+			}
+			pending, flushed = pending[:0], time.Now()
+		}
+		flush := func() {
+			if len(pending) > 0 {
+				send(report[R]{})
 			}
 		}
-		for k, x := range inputs {
-			i := lo + k
-			start := time.Now()
-			w.slot.since.Store(start.UnixNano())
-			w.slot.running.Store(int64(i) + 1)
-			v, err := t.call(i, x)
-			res := result[R]{Input: i, Value: v, Start: start.UnixNano(), End: time.Now().UnixNano()}
-			if te, ok := err.(*TaskError); ok {
-				res.Failed, res.Panic, res.Stack = true, fmt.Sprint(te.Panic), te.Stack
+		for {
+			lo, hi, inputs, inline, err := queue.next(flush)
+			switch {
+			case errors.Is(err, os.ErrDeadlineExceeded):
+				send(report[R]{Done: true}) // the parent ended the run
+				return
+			case errors.Is(err, io.EOF):
+				flush()
+				os.Exit(0) // the parent closed the queue: the pool is shutting down
+			case err != nil:
+				fail(err)
 			}
-			pending = append(pending, res)
-			if res.Failed || time.Since(flushed) >= flushEvery {
-				flush() // a failure at once: the parent may be failing fast
+			w.slot.lo.Store(int64(lo))
+			w.slot.hi.Store(int64(hi))
+			if !inline {
+				send(report[R]{Need: true, Lo: lo, Hi: hi})
+				var in frameInputs[T]
+				if gob.NewDecoder(bytes.NewReader(<-w.payloads)).Decode(&in) == nil && len(in.Inputs) == hi-lo {
+					inputs = in.Inputs
+				} else {
+					inputs = nil // the parent could not send them, and failed them
+				}
 			}
+			for k, x := range inputs {
+				i := lo + k
+				start := time.Now()
+				w.slot.since.Store(start.UnixNano())
+				w.slot.running.Store(int64(i) + 1)
+				v, err := t.call(i, x)
+				res := result[R]{Input: i, Value: v, Start: start.UnixNano(), End: time.Now().UnixNano()}
+				if te, ok := err.(*TaskError); ok {
+					res.Failed, res.Panic, res.Stack = true, fmt.Sprint(te.Panic), te.Stack
+				}
+				pending = append(pending, res)
+				if res.Failed || time.Since(flushed) >= flushEvery {
+					flush() // a failure at once: the parent may be failing fast
+				}
+			}
+			w.slot.running.Store(0)
 		}
-		w.slot.running.Store(0)
 	}
 }
 
