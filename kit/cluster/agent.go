@@ -69,7 +69,7 @@ func (a Agent) Serve(ctx context.Context, url string, opts ...Option) error {
 		return err
 	}
 	defer cn.close()
-	s := &agentState{Agent: a, cn: cn, cfg: c, url: url, me: identity(), crews: map[string]*crew{}}
+	s := &agentState{Agent: a, cn: cn, cfg: c, url: url, me: identity(), crews: map[string]*crew{}, seen: map[string]bool{}}
 	defer s.stopAll()
 	if _, err := cn.nc.Subscribe(runsSubject, s.take); err != nil {
 		return fmt.Errorf("kit/cluster: cannot subscribe on %s: %w", cn.url, err)
@@ -100,6 +100,7 @@ type agentState struct {
 
 	mu    sync.Mutex
 	crews map[string]*crew // by run
+	seen  map[string]bool  // runs taken, refused or over: announced again, they are ignored
 	done  bool
 }
 
@@ -107,6 +108,13 @@ type agentState struct {
 func (s *agentState) take(m *nats.Msg) {
 	var ann announcement
 	if err := json.Unmarshal(m.Data, &ann); err != nil || ann.Run == "" {
+		return
+	}
+	s.mu.Lock()
+	again := s.seen[ann.Run]
+	s.seen[ann.Run] = true
+	s.mu.Unlock()
+	if again {
 		return
 	}
 	refuse := func(err error) {
@@ -159,6 +167,7 @@ func (s *agentState) end(run string) {
 	s.mu.Lock()
 	cr := s.crews[run]
 	delete(s.crews, run)
+	s.seen[run] = true
 	s.mu.Unlock()
 	if cr != nil {
 		cr.stop()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strconv"
@@ -230,4 +231,24 @@ type testLog struct{ t *testing.T }
 func (l testLog) Write(b []byte) (int, error) {
 	l.t.Log(strings.TrimRight(string(b), "\n"))
 	return len(b), nil
+}
+
+func TestAKitworkerStartedLateJoinsTheRun(t *testing.T) {
+	ctx := testContext(t)
+	srv, err := startServer(serverConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.stop()
+	p, err := startConnect(srv.url(), configure([]Option{WithStartTimeout(20 * time.Second)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	agentCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	time.AfterFunc(1500*time.Millisecond, func() { // after the run's first announcement
+		go Agent{Workers: 1, Cache: t.TempDir(), Log: io.Discard}.Serve(agentCtx, srv.url())
+	})
+	checkSquares(t, runInts(ctx, p, "square", 20, 1, nil))
 }

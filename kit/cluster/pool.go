@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"time"
 )
 
 // pool is where a cluster executor runs: a connection to NATS and, for
@@ -70,7 +71,10 @@ func (p *pool) runJob(ctx context.Context, j job) (report, error) {
 			env := workerEnviron(os.Environ(), ann, p.srv.url(), p.cfg)
 			return workers.start(env, p.local, p.local*p.cfg.maxDeliver)
 		}
-	} else {
+	}
+	over := make(chan struct{})
+	defer close(over)
+	if p.local == 0 {
 		j.waitFor = 1
 		j.startWorkers = func(ann announcement) error {
 			b, err := ship(ctx, p.cn.js, p.cfg.replicas)
@@ -78,6 +82,20 @@ func (p *pool) runJob(ctx context.Context, j job) (report, error) {
 				return err
 			}
 			ann.Code, ann.GOOS, ann.GOARCH = b.hash, runtime.GOOS, runtime.GOARCH
+			// Announced again every second until the run is over, so that
+			// a kitworker started meanwhile joins it (the others ignore it).
+			go func() {
+				tick := time.NewTicker(time.Second)
+				defer tick.Stop()
+				for {
+					select {
+					case <-over:
+						return
+					case <-tick.C:
+						publishJSON(p.cn.nc, runsSubject, ann)
+					}
+				}
+			}()
 			return publishJSON(p.cn.nc, runsSubject, ann)
 		}
 	}
