@@ -47,6 +47,7 @@ type RemoteJob interface {
 	Len() int                    // the number of inputs
 	Chunk() int                  // inputs a worker should take at a time
 	Input(i int) ([]byte, error) // input i, encoded for the worker's [RemoteRunner]
+	Joined(worker string)        // a worker ("host:pid") is ready: it gets a trace row
 	Ready()                      // the workers are ready: the run's Startup ends here
 	Done(RemoteOutcome)          // one input's result, or a lost attempt at it
 }
@@ -141,6 +142,7 @@ func (b *remoteBackend[T, R]) start(j *job[T, R]) (bool, error) {
 	go func() {
 		defer close(b.done)
 		b.err = j.ex.remote.Run(j.ctx, b.rj)
+		b.rj.rowsToTrace()
 	}()
 	select {
 	case <-b.rj.ready:
@@ -184,6 +186,35 @@ func (rj *remoteJob[T, R]) Len() int     { return len(rj.j.inputs) }
 func (rj *remoteJob[T, R]) Chunk() int   { return rj.j.chunk }
 func (rj *remoteJob[T, R]) Ready()       { rj.readyOnce.Do(func() { close(rj.ready) }) }
 
+func (rj *remoteJob[T, R]) Joined(worker string) {
+	rj.mu.Lock()
+	defer rj.mu.Unlock()
+	rj.row(worker)
+}
+
+// row is the trace row of worker, given in the order workers appear; rj.mu
+// is held.
+func (rj *remoteJob[T, R]) row(worker string) int {
+	r, ok := rj.rows[worker]
+	if !ok {
+		r = len(rj.rows)
+		rj.rows[worker] = r
+	}
+	return r
+}
+
+// rowsToTrace makes the trace show one row per worker that joined, idle
+// ones included: the executor's Workers is a guess for kitworkers.
+func (rj *remoteJob[T, R]) rowsToTrace() {
+	rj.mu.Lock()
+	defer rj.mu.Unlock()
+	if rj.opened && len(rj.rows) > 0 { // opened: the run has its trace
+		rj.j.trace.mu.Lock()
+		rj.j.trace.Workers = len(rj.rows)
+		rj.j.trace.mu.Unlock()
+	}
+}
+
 func (rj *remoteJob[T, R]) Input(i int) ([]byte, error) {
 	b, err := gobBytes(remoteValue[T]{rj.j.inputs[i]})
 	if err != nil {
@@ -220,10 +251,9 @@ func (rj *remoteJob[T, R]) deliver(o RemoteOutcome) {
 	if o.Input < 0 || o.Input >= len(rj.done) || rj.done[o.Input] {
 		return
 	}
-	row, ok := rj.rows[o.Worker]
-	if !ok && o.Worker != "" {
-		row = len(rj.rows)
-		rj.rows[o.Worker] = row
+	row := 0
+	if o.Worker != "" {
+		row = rj.row(o.Worker)
 	}
 	host, pid := splitWorker(o.Worker)
 	var spans []Span

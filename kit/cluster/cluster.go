@@ -175,7 +175,7 @@ func (r *remote) Run(ctx context.Context, kj kit.RemoteJob) error {
 		}
 	}
 	_, err = p.runJob(ctx, job{task: kj.Task(), inputs: inputs, chunk: max(kj.Chunk(), 1),
-		onReady: kj.Ready,
+		onReady: kj.Ready, onHello: kj.Joined,
 		onResult: func(res result) {
 			kj.Done(kit.RemoteOutcome{Input: res.Input, Payload: res.Payload, Failed: res.Failed,
 				Attempt: res.Attempt, Worker: res.Worker, Start: res.Start, End: res.End})

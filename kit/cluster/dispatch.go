@@ -34,6 +34,7 @@ type job struct {
 
 	// Called on the run's goroutine, in the order things are learnt.
 	onReady  func()        // the awaited workers said hello (may be nil)
+	onHello  func(string)  // a worker said hello (may be nil)
 	gone     <-chan error  // Local: says so when no worker is left
 	onResult func(result)  // the first result of an input
 	onLost   func(attempt) // an attempt whose worker died or went silent
@@ -300,6 +301,9 @@ func (cn *conn) run(ctx context.Context, c config, j job) (rep report, err error
 					continue
 				}
 				rep.Workers = append(rep.Workers, h.Worker)
+				if j.onHello != nil {
+					j.onHello(h.Worker)
+				}
 				if !ready && len(rep.Workers) >= j.waitFor {
 					ready = true
 					rep.Startup = time.Since(t0)
