@@ -33,8 +33,11 @@ type backend[T, R any] interface {
 
 // newBackend is the backend that runs ex.
 func newBackend[T, R any](ex Executor) backend[T, R] {
-	if ex.kind == processesKind {
+	switch ex.kind {
+	case processesKind:
 		return &procBackend[T, R]{}
+	case remoteKind:
+		return &remoteBackend[T, R]{}
 	}
 	return &goroutines[T, R]{}
 }
@@ -52,6 +55,9 @@ type job[T, R any] struct {
 	// workerCPU is CPU time of workers that are not waited for when the
 	// run ends (a started pool's), as the backend measured it.
 	workerCPU Timing
+	// short is why the backend stopped with inputs not run, if it knows
+	// better than "no worker left" (a Remote that lost its server, say).
+	short error
 
 	mu   sync.Mutex
 	next int // the first input not handed out yet

@@ -221,8 +221,8 @@ func timelineRowName(r, perRow, workers int, loads []WorkerLoad) string {
 	if perRow > 1 {
 		return fmt.Sprintf("workers %d-%d", r*perRow, min((r+1)*perRow, workers)-1)
 	}
-	if pid := loads[r].PID; pid != 0 {
-		return fmt.Sprintf("worker %d (pid %d)", r, pid)
+	if pid := loads[r].process(); pid != "" {
+		return fmt.Sprintf("worker %d (%s)", r, pid)
 	}
 	return fmt.Sprintf("worker %d", r)
 }

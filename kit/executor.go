@@ -21,6 +21,7 @@ type Executor struct {
 	failFast     bool
 	startTimeout time.Duration // Processes: how long a worker may take to start
 	pool         *sharedPool   // Processes: the workers Start started, shared by copies
+	remote       Remote        // where a RemoteExecutor runs
 }
 
 type executorKind int
@@ -30,6 +31,7 @@ const (
 	threadsKind
 	gilKind
 	processesKind
+	remoteKind
 )
 
 // defaultStartTimeout is generous because a busy machine (or -race) can
@@ -110,6 +112,10 @@ func (e Executor) WithStartTimeout(d time.Duration) Executor {
 //	a := kit.Map(pool, square, xs)
 //	b := kit.Map(pool, cube, xs) // the same two processes
 func (e Executor) Start() Executor {
+	if s, ok := e.remote.(RemoteStarter); ok {
+		s.Start()
+		return e
+	}
 	if e.kind != processesKind || e.pool != nil {
 		return e
 	}
@@ -129,6 +135,9 @@ func (e Executor) Start() Executor {
 // started; closing twice is harmless. Workers never outlive the program:
 // they die with it, even if Close was not called.
 func (e Executor) Close() {
+	if s, ok := e.remote.(RemoteStarter); ok {
+		s.Close()
+	}
 	if e.pool != nil {
 		e.pool.close()
 	}
@@ -137,6 +146,9 @@ func (e Executor) Close() {
 // Startup is how long [Executor.Start] took to start e's workers, and the
 // error that stopped it if it failed: zero and nil if e was not started.
 func (e Executor) Startup() (time.Duration, error) {
+	if s, ok := e.remote.(RemoteStarter); ok {
+		return s.Startup()
+	}
 	if e.pool == nil {
 		return 0, nil
 	}
@@ -149,6 +161,8 @@ func (e Executor) Workers() int {
 	switch {
 	case e.kind == serialKind:
 		return 1
+	case e.kind == remoteKind:
+		return max(e.remote.Workers(), 1)
 	case e.workers <= 0:
 		return runtime.NumCPU()
 	default:
@@ -172,6 +186,8 @@ func (e Executor) String() string {
 		if e.pool != nil {
 			s += ".Start()"
 		}
+	case remoteKind:
+		s = e.remote.String()
 	}
 	if e.chunk > 0 {
 		s += fmt.Sprintf(".WithChunk(%d)", e.chunk)

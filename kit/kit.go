@@ -13,7 +13,10 @@
 //     one engine (backend.go, run.go): a run hands out chunks of inputs and
 //     collects results, and a backend runs the chunks on goroutines or in
 //     worker processes (processes.go, procqueue.go, worker.go; starting
-//     this program again as a child is kit/internal/proc's job).
+//     this program again as a child is kit/internal/proc's job). A
+//     [Remote] (remote.go) is a backend outside kit: package kit/cluster
+//     runs the same runs on NATS JetStream, beyond this machine, without
+//     kit linking NATS.
 //   - trace: which worker ran which input, from when to when; the raw material
 //     of the timeline charts.
 //   - charts and display: [Show] prints any kit value as rich HTML in a GoNB

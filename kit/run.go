@@ -219,7 +219,11 @@ collect:
 		errs = append(errs, fmt.Errorf("kit: run of %q stopped with %d of %d inputs not done: %w",
 			t.name, pending, len(inputs), context.Cause(parent)))
 	case pending > 0 && !stoppedEarly:
-		errs = append(errs, fmt.Errorf("kit: %d of %d inputs of %q were not run: no worker left", pending, len(inputs), t.name))
+		why := j.short
+		if why == nil {
+			why = errors.New("no worker left")
+		}
+		errs = append(errs, fmt.Errorf("kit: %d of %d inputs of %q were not run: %w", pending, len(inputs), t.name, why))
 	}
 	for _, f := range failures {
 		errs = append(errs, f.err)

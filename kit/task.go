@@ -70,6 +70,9 @@ func Task[T, R any](name string, f func(T) R) *TaskFunc[T, R] {
 		// rest of the program, main included, never runs in the child.
 		servePool()
 	}
+	if name == remoteWorker.task && remoteWorker.serve != nil && t.procErr == nil {
+		remoteWorker.serve(t.remoteRun) // the same, for a Remote's worker
+	}
 	return t
 }
 
@@ -90,6 +93,10 @@ func (t *TaskFunc[T, R]) usable(ex Executor) error {
 		return t.err
 	case ex.kind == processesKind && t.procErr != nil:
 		return t.procErr
+	case ex.kind == remoteKind && t.procErr != nil:
+		return t.procErr
+	case remoteWorker.task != "":
+		return errRemoteWorker
 	case ex.kind == processesKind && isWorker():
 		// A worker starting its own pool would start workers without end.
 		return fmt.Errorf("kit: task %q: a worker process cannot start Processes of its own", t.name)

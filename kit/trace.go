@@ -2,6 +2,7 @@ package kit
 
 import (
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -12,6 +13,7 @@ import (
 type Span struct {
 	Worker int           // 0-based worker number
 	PID    int           // the worker's process id (Processes only; 0 otherwise)
+	Host   string        // the worker's machine, for executors that leave this one (kit/cluster)
 	Input  int           // index of the input in the run's input slice, or -1
 	Label  string        // what a chart writes on the bar, e.g. the input's value
 	Start  time.Duration // offset from the trace's start
@@ -116,6 +118,7 @@ func (t *Trace) Spans() []Span {
 type WorkerLoad struct {
 	Worker int
 	PID    int
+	Host   string        // with PID, where a remote worker ran: "" for this machine
 	Inputs int           // how many inputs it ran
 	Busy   time.Duration // time inside spans
 	Idle   time.Duration // the rest of the run's total
@@ -145,13 +148,25 @@ func workerLoads(spans []Span, workers int, total time.Duration) []WorkerLoad {
 		l.Inputs++
 		l.Busy += s.Duration()
 		if s.PID != 0 {
-			l.PID = s.PID
+			l.PID, l.Host = s.PID, s.Host
 		}
 	}
 	for i := range loads {
 		loads[i].Idle = max(total-loads[i].Busy, 0)
 	}
 	return loads
+}
+
+// process names the worker's process: "" if none, "pid 123", or, for a
+// worker on another machine, "host:123".
+func (l WorkerLoad) process() string {
+	switch {
+	case l.PID == 0:
+		return ""
+	case l.Host != "":
+		return l.Host + ":" + strconv.Itoa(l.PID)
+	}
+	return "pid " + strconv.Itoa(l.PID)
 }
 
 // addSpans records several finished spans at once, for executors that

@@ -20,10 +20,7 @@ func (t *Trace) HTML() string {
 	b.WriteString(TimelineChart(t).HTML())
 	b.WriteString("<table><tr><th>worker</th><th>pid</th><th>inputs</th><th>busy</th><th>idle</th></tr>")
 	for _, l := range t.Load() {
-		pid := ""
-		if l.PID != 0 {
-			pid = fmt.Sprint(l.PID)
-		}
+		pid := strings.TrimPrefix(l.process(), "pid ")
 		fmt.Fprintf(&b, "<tr><td>%d</td><td>%s</td><td>%d</td><td>%s</td><td>%s</td></tr>",
 			l.Worker, pid, l.Inputs, html.EscapeString(formatDuration(l.Busy)), html.EscapeString(formatDuration(l.Idle)))
 	}
@@ -37,7 +34,7 @@ func (t *Trace) loadText() string {
 	for _, l := range t.Load() {
 		pid := ""
 		if l.PID != 0 {
-			pid = fmt.Sprintf(" (pid %d)", l.PID)
+			pid = " (" + l.process() + ")"
 		}
 		fmt.Fprintf(&b, "worker %d%s: %d inputs, busy %s, idle %s\n",
 			l.Worker, pid, l.Inputs, formatDuration(l.Busy), formatDuration(l.Idle))
