@@ -18,7 +18,7 @@
 # interrupts is redone by the next run.
 set -euo pipefail
 
-readonly GO_MIN=1.24.4 # keep in step with go.mod's go directive
+readonly GO_MIN=1.26.0 # keep in step with go.mod's go directive
 readonly GONB_VERSION=v0.11.4 # keep in step with tools/go.mod
 readonly PYTHON_MIN=3.11 # numpy 2.4 and pandas 3.1 in requirements.txt need it
 
