@@ -172,9 +172,11 @@ func (s snapshot) until(e snapshot) machine {
 			m.cores = q
 		}
 	}
-	if s.busy >= 0 && e.busy >= 0 && m.wall > 0 {
+	// The kernel counts CPU time in ticks of 10 ms: over a shorter run the
+	// difference is noise, so the load stays unknown.
+	if s.busy >= 0 && e.busy >= 0 && m.wall >= claimShortRun {
 		other := (e.busy - s.busy) - (e.program - s.program)
-		m.others = max(float64(other)/float64(m.wall), 0)
+		m.others = min(max(float64(other)/float64(m.wall), 0), m.cores)
 	}
 	return m
 }
