@@ -42,3 +42,8 @@ strip: nbcheck
 nbcheck:
 	@mkdir -p build/bin
 	go -C tools build -o ../$(NBCHECK) ./nbcheck
+
+.PHONY: claims
+## claims: how many of each lesson's checked claims held in the last notebook run (build/executed)
+claims:
+	go run ./lessons/internal/claimsum -ran build/executed/*.ipynb
