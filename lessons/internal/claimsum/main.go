@@ -8,13 +8,16 @@
 //
 // With -ran it fails (exit status 1) if a notebook printed no claim at all:
 // the check for a scaled-down test run, where timings mean little but every
-// claim must still have been reached.
+// claim must still have been reached. With -html it writes the same summary
+// as the index page of a published run instead (make site), each notebook
+// linked to NAME.html beside it.
 package main
 
 import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"html"
 	"io"
 	"os"
 	"path/filepath"
@@ -34,6 +37,7 @@ func (t tally) total() int { return t.held + len(t.missed) }
 
 func main() {
 	ran := flag.Bool("ran", false, "fail if a notebook printed no claim")
+	asHTML := flag.Bool("html", false, "write an HTML index page linking NAME.html for each notebook")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: claimsum [-ran] executed.ipynb...")
 		flag.PrintDefaults()
@@ -52,7 +56,11 @@ func main() {
 		}
 		tallies = append(tallies, t)
 	}
-	if bad := report(os.Stdout, tallies); *ran && bad > 0 {
+	write := report
+	if *asHTML {
+		write = reportHTML
+	}
+	if bad := write(os.Stdout, tallies); *ran && bad > 0 {
 		fmt.Fprintf(os.Stderr, "claimsum: %d notebook(s) printed no claim: did they run to the end?\n", bad)
 		os.Exit(1)
 	}
@@ -74,6 +82,34 @@ func report(w io.Writer, tallies []tally) (none int) {
 			fmt.Fprintf(w, "\n%s: %s\n", t.name, m)
 		}
 	}
+	return none
+}
+
+// reportHTML is report as the index page of a published run.
+func reportHTML(w io.Writer, tallies []tally) (none int) {
+	fmt.Fprint(w, `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Parallel Go: the reference run</title>
+<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:.2em .8em;text-align:left}.miss{color:#a40}</style>
+</head><body><h1>Parallel Go: the reference run</h1>
+<p>Every lesson executed at KIT_SCALE=1, the source lessons' sizes. Each lesson states what it expects of
+its measurements; the last column says how many of those claims this run agreed with. Where one did not,
+the lesson's page says why, and so does the list below.</p>
+<table><tr><th>lesson</th><th>claims held</th></tr>
+`)
+	for _, t := range tallies {
+		fmt.Fprintf(w, "<tr><td><a href=\"%s.html\">%s</a></td><td>%d of %d</td></tr>\n",
+			html.EscapeString(t.name), html.EscapeString(t.name), t.held, t.total())
+		if t.total() == 0 {
+			none++
+		}
+	}
+	fmt.Fprint(w, "</table>\n")
+	for _, t := range tallies {
+		for _, m := range t.missed {
+			fmt.Fprintf(w, "<p class=\"miss\"><b>%s</b>: %s</p>\n", html.EscapeString(t.name), html.EscapeString(m))
+		}
+	}
+	fmt.Fprint(w, "</body></html>\n")
 	return none
 }
 

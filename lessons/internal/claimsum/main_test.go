@@ -40,6 +40,11 @@ func TestCountAndReport(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
 	}
+	out.Reset()
+	if none := reportHTML(&out, []tally{a, b}); none != 1 || !strings.Contains(out.String(), `<a href="01-a.html">01-a</a></td><td>2 of 3`) ||
+		!strings.Contains(out.String(), "expected ≥ 2); likely reason") {
+		t.Errorf("HTML index (%d without claims):\n%s", none, out.String())
+	}
 	if _, err := count(write("bad.ipynb", "not json")); err == nil || !strings.Contains(err.Error(), "not a notebook") {
 		t.Errorf("bad notebook: %v", err)
 	}
