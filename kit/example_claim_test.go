@@ -1,6 +1,9 @@
 package kit_test
 
 import (
+	"fmt"
+	"math"
+
 	"parallelgo.dev/course/kit"
 )
 
@@ -34,4 +37,48 @@ func ExampleWant() {
 	// claim held: the error shrinks with more samples (measured 3.1, expected ≥ 1)
 	// claim held: the lock costs at most a microsecond (measured 22, expected ≤ 1000)
 	// claim held: best partition count (measured 2, expected between 2 and 4)
+}
+
+// About is a value with a relative tolerance: About(2, 0.25) accepts 1.5 to 2.5.
+func ExampleAbout() {
+	w := kit.About(2, 0.25)
+	fmt.Println(w, w.Holds(1.5), w.Holds(2.6))
+	// Output: 2 ± 25% true false
+}
+
+// AtLeast and AtMost are one-sided bounds, for "faster than" and "at most".
+func ExampleAtLeast() {
+	fmt.Println(kit.AtLeast(1), kit.AtLeast(1).Holds(1.2), kit.AtMost(1000).Holds(1001))
+	// Output: ≥ 1 true false
+}
+
+// AtMost is an upper bound.
+func ExampleAtMost() {
+	fmt.Println(kit.AtMost(0.5), kit.AtMost(0.5).Holds(0.5))
+	// Output: ≤ 0.5 true
+}
+
+// Between is a range with both ends included.
+func ExampleBetween() {
+	w := kit.Between(2.5, 3)
+	fmt.Println(w, w.Holds(3), w.Holds(2.4))
+	// Output: between 2.5 and 3 true false
+}
+
+// Holds reports whether a number meets the expectation; NaN never does.
+func ExampleWant_Holds() {
+	fmt.Println(kit.AtLeast(0).Holds(math.NaN()), kit.About(1, 0.1).Holds(1.05))
+	// Output: false true
+}
+
+// Check prints the claim's line and reports whether it held, so that a cell
+// can act on it.
+func ExampleClaim_Check() {
+	c := kit.Expect("every result came back", kit.About(100, 0))
+	if c.Check(100) {
+		fmt.Println("go on")
+	}
+	// Output:
+	// claim held: every result came back (measured 100, expected 100 ± 0%)
+	// go on
 }
