@@ -48,3 +48,16 @@ strip: nbcheck
 nbcheck:
 	@mkdir -p build/bin
 	go -C tools build -o ../$(NBCHECK) ./nbcheck
+
+.PHONY: claims
+## claims: how many of each lesson's checked claims held in the last notebook run (build/executed)
+claims:
+	go run ./lessons/internal/claimsum -ran build/executed/*.ipynb
+
+.PHONY: site
+## site: run every notebook at KIT_SCALE=1 and publish the pages and a claims index in build/site
+site: nbcheck
+	$(NBCHECK) run -scale 1 -out build/site-run notebooks/*.ipynb
+	@mkdir -p build/site
+	cp build/site-run/html/*.html build/site/
+	go run ./lessons/internal/claimsum -html build/site-run/executed/*.ipynb > build/site/index.html

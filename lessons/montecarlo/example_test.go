@@ -56,16 +56,18 @@ func ExampleMean() {
 }
 
 func ExampleErrorVsSamples() {
-	for _, r := range montecarlo.ErrorVsSamples(7, 1) {
-		fmt.Printf("%8d points: error within 6 sigma: %v\n", r.N, r.Err < 6*r.StdErr)
+	t := montecarlo.ErrorVsSamples(6, 20, 1)
+	for _, r := range t {
+		fmt.Printf("%8d points: RMS error within a factor 2 of expected: %v\n", r.N, r.Err > r.StdErr/2 && r.Err < 2*r.StdErr)
 	}
+	fmt.Printf("slope of log error against log points: %.1f\n", t.Slope())
 	// Output:
-	//      100 points: error within 6 sigma: true
-	//     1000 points: error within 6 sigma: true
-	//    10000 points: error within 6 sigma: true
-	//   100000 points: error within 6 sigma: true
-	//  1000000 points: error within 6 sigma: true
-	// 10000000 points: error within 6 sigma: true
+	//      100 points: RMS error within a factor 2 of expected: true
+	//     1000 points: RMS error within a factor 2 of expected: true
+	//    10000 points: RMS error within a factor 2 of expected: true
+	//   100000 points: RMS error within a factor 2 of expected: true
+	//  1000000 points: RMS error within a factor 2 of expected: true
+	// slope of log error against log points: -0.5
 }
 
 func ExampleExpectedError() {
@@ -74,15 +76,15 @@ func ExampleExpectedError() {
 }
 
 func ExampleAccuracyTable() {
-	t := montecarlo.AccuracyTable{{N: 100, Pi: 3.2, Err: 0.0584, StdErr: 0.1642}}
+	t := montecarlo.AccuracyTable{{N: 100, Runs: 12, Pi: 3.2, Err: 0.0584, StdErr: 0.1642}}
 	fmt.Print(t)
 	// Output:
-	//      samples  estimate   |error|    expected error
-	//          100  3.200000   0.058400   0.164200
+	//      samples   runs  mean estimate RMS error  expected error
+	//          100     12  3.200000      0.058400   0.164200
 }
 
 func ExampleAccuracy() {
-	r := montecarlo.ErrorVsSamples(2, 1)[0]
-	fmt.Println(r.N, r.Err == math.Abs(r.Pi-math.Pi))
-	// Output: 100 true
+	r := montecarlo.ErrorVsSamples(2, 1, 1)[0]
+	fmt.Println(r.N, r.Runs, r.Err == math.Abs(r.Pi-math.Pi)) // one run: its error is the RMS error
+	// Output: 100 1 true
 }

@@ -91,7 +91,7 @@ func TestEstimateDoesNotDependOnWorkers(t *testing.T) {
 }
 
 func TestErrorVsSamples(t *testing.T) {
-	tab := ErrorVsSamples(6, 1)
+	tab := ErrorVsSamples(6, 8, 1)
 	if len(tab) != 5 || tab[0].N != 100 || tab[4].N != 1_000_000 {
 		t.Fatalf("rows: %+v", tab)
 	}
@@ -102,6 +102,13 @@ func TestErrorVsSamples(t *testing.T) {
 	}
 	if tab[0].StdErr/tab[4].StdErr < 99.9 || tab[0].StdErr/tab[4].StdErr > 100.1 {
 		t.Errorf("expected error should shrink like 1/sqrt(n)")
+	}
+	// The measured errors must show the law the lesson teaches, not only the formula.
+	if s := tab.Slope(); s < -0.65 || s > -0.35 {
+		t.Errorf("slope of log error against log n = %v, want about -0.5", s)
+	}
+	if !math.IsNaN(tab[:1].Slope()) {
+		t.Errorf("slope of one row should be NaN")
 	}
 }
 

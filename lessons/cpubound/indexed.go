@@ -1,9 +1,9 @@
-package files
+package cpubound
 
 import "strconv"
 
 // CountMatchesIndexed is the exercise "think before you parallelise": the
-// same answer as the nested comparison loop (cpubound.CountMatches: for each
+// same answer as the nested comparison loop (CountMatches: for each
 // row of a, how many rows of b equal it), without comparing every row with
 // every row. One pass over b counts each distinct row in a map; one pass over
 // a looks each row up. That is len(a)+len(b) steps instead of len(a)×len(b):

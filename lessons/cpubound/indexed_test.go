@@ -1,10 +1,8 @@
-package files
+package cpubound
 
 import (
 	"slices"
 	"testing"
-
-	"parallelgo.dev/course/lessons/cpubound"
 )
 
 func TestCountMatchesIndexed(t *testing.T) {
@@ -17,20 +15,20 @@ func TestCountMatchesIndexed(t *testing.T) {
 	if got := CountMatchesIndexed([][]int{{1, 23}}, [][]int{{12, 3}}); got[0] != 0 {
 		t.Errorf("rows {1,23} and {12,3} counted as equal")
 	}
-	x, y := cpubound.LoopInputs(1) // 632 rows at KIT_SCALE=0.001
-	want := cpubound.CountMatches(x, y)
+	x, y := LoopInputs(1) // 632 rows at KIT_SCALE=0.001
+	want := CountMatches(x, y)
 	if got := CountMatchesIndexed(x, y); !slices.Equal(got, want) {
 		t.Errorf("CountMatchesIndexed disagrees with the nested loop")
 	}
 	// With only 3 possible values per column, matches are certain.
-	p, q := cpubound.RandomRows(200, 2, 5), cpubound.RandomRows(200, 2, 6)
+	p, q := RandomRows(200, 2, 5), RandomRows(200, 2, 6)
 	for i := range p {
 		for j := range p[i] {
 			p[i][j] %= 3
 			q[i][j] %= 3
 		}
 	}
-	if got, want := CountMatchesIndexed(p, q), cpubound.CountMatches(p, q); !slices.Equal(got, want) || slices.Max(got) == 0 {
+	if got, want := CountMatchesIndexed(p, q), CountMatches(p, q); !slices.Equal(got, want) || slices.Max(got) == 0 {
 		t.Errorf("indexed %v, nested %v", got[:5], want[:5])
 	}
 }

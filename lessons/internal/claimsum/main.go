@@ -1,0 +1,158 @@
+// Command claimsum counts the claims in executed notebooks: the lines that
+// kit.Expect's Check printed, starting with kit.ClaimHeld or kit.ClaimMissed.
+// It prints one line per notebook, "held/total", followed by every claim that
+// did not hold with the reason the run gave, so that an author sees at once
+// which sentence of which lesson the machine disagreed with.
+//
+//	go run ./lessons/internal/claimsum build/executed/*.ipynb
+//
+// With -ran it fails (exit status 1) if a notebook printed no claim at all:
+// the check for a scaled-down test run, where timings mean little but every
+// claim must still have been reached. With -html it writes the same summary
+// as the index page of a published run instead (make site), each notebook
+// linked to NAME.html beside it.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"parallelgo.dev/course/kit"
+)
+
+// tally is the claims of one notebook.
+type tally struct {
+	name   string
+	held   int
+	missed []string // the lines of the claims that did not hold
+}
+
+func (t tally) total() int { return t.held + len(t.missed) }
+
+func main() {
+	ran := flag.Bool("ran", false, "fail if a notebook printed no claim")
+	asHTML := flag.Bool("html", false, "write an HTML index page linking NAME.html for each notebook")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: claimsum [-ran] executed.ipynb...")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() == 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	var tallies []tally
+	for _, path := range flag.Args() {
+		t, err := count(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "claimsum:", err)
+			os.Exit(2)
+		}
+		tallies = append(tallies, t)
+	}
+	write := report
+	if *asHTML {
+		write = reportHTML
+	}
+	if bad := write(os.Stdout, tallies); *ran && bad > 0 {
+		fmt.Fprintf(os.Stderr, "claimsum: %d notebook(s) printed no claim: did they run to the end?\n", bad)
+		os.Exit(1)
+	}
+}
+
+// report writes the summary and returns how many notebooks had no claim.
+func report(w io.Writer, tallies []tally) (none int) {
+	held, total := 0, 0
+	for _, t := range tallies {
+		fmt.Fprintf(w, "%-40s claims held %d/%d\n", t.name, t.held, t.total())
+		held, total = held+t.held, total+t.total()
+		if t.total() == 0 {
+			none++
+		}
+	}
+	fmt.Fprintf(w, "%-40s claims held %d/%d\n", "all notebooks", held, total)
+	for _, t := range tallies {
+		for _, m := range t.missed {
+			fmt.Fprintf(w, "\n%s: %s\n", t.name, m)
+		}
+	}
+	return none
+}
+
+// reportHTML is report as the index page of a published run.
+func reportHTML(w io.Writer, tallies []tally) (none int) {
+	fmt.Fprint(w, `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Parallel Go: the reference run</title>
+<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:.2em .8em;text-align:left}.miss{color:#a40}</style>
+</head><body><h1>Parallel Go: the reference run</h1>
+<p>Every lesson executed at KIT_SCALE=1, the source lessons' sizes. Each lesson states what it expects of
+its measurements; the last column says how many of those claims this run agreed with. Where one did not,
+the lesson's page says why, and so does the list below.</p>
+<table><tr><th>lesson</th><th>claims held</th></tr>
+`)
+	for _, t := range tallies {
+		fmt.Fprintf(w, "<tr><td><a href=\"%s.html\">%s</a></td><td>%d of %d</td></tr>\n",
+			html.EscapeString(t.name), html.EscapeString(t.name), t.held, t.total())
+		if t.total() == 0 {
+			none++
+		}
+	}
+	fmt.Fprint(w, "</table>\n")
+	for _, t := range tallies {
+		for _, m := range t.missed {
+			fmt.Fprintf(w, "<p class=\"miss\"><b>%s</b>: %s</p>\n", html.EscapeString(t.name), html.EscapeString(m))
+		}
+	}
+	fmt.Fprint(w, "</body></html>\n")
+	return none
+}
+
+// count reads one executed notebook and counts its claim lines.
+func count(path string) (tally, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return tally{}, err
+	}
+	var nb struct {
+		Cells []struct {
+			Outputs []struct {
+				Text json.RawMessage `json:"text"` // a string or a list of strings
+			} `json:"outputs"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal(b, &nb); err != nil {
+		return tally{}, fmt.Errorf("%s is not a notebook: %v", path, err)
+	}
+	t := tally{name: strings.TrimSuffix(filepath.Base(path), ".ipynb")}
+	for _, c := range nb.Cells {
+		for _, o := range c.Outputs {
+			for _, line := range strings.Split(text(o.Text), "\n") {
+				switch {
+				case strings.HasPrefix(line, kit.ClaimHeld):
+					t.held++
+				case strings.HasPrefix(line, kit.ClaimMissed):
+					t.missed = append(t.missed, line)
+				}
+			}
+		}
+	}
+	return t, nil
+}
+
+// text joins a notebook output's text, which nbformat allows as one string
+// or as a list of lines.
+func text(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var lines []string
+	_ = json.Unmarshal(raw, &lines) // anything else has no text to count
+	return strings.Join(lines, "")
+}

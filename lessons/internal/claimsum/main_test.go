@@ -1,0 +1,51 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCountAndReport(t *testing.T) {
+	dir := t.TempDir()
+	nb := `{"cells": [
+	 {"cell_type": "code", "outputs": [{"output_type": "stream", "name": "stdout",
+	   "text": ["x\n", "claim held: A (measured 2, expected 2 ± 25%)\n", "claim did not hold: B (measured 1, expected ≥ 2); likely reason: other programs\n"]}]},
+	 {"cell_type": "markdown"},
+	 {"cell_type": "code", "outputs": [{"output_type": "stream", "text": "claim held: C (measured 3, expected ≥ 1)\n"}]}
+	]}`
+	empty := `{"cells": [{"cell_type": "code", "outputs": []}]}`
+	write := func(name, s string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a, err := count(write("01-a.ipynb", nb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.held != 2 || len(a.missed) != 1 || a.name != "01-a" {
+		t.Fatalf("got %+v", a)
+	}
+	b, _ := count(write("02-b.ipynb", empty))
+	var out strings.Builder
+	if none := report(&out, []tally{a, b}); none != 1 {
+		t.Errorf("notebooks with no claim = %d, want 1", none)
+	}
+	for _, want := range []string{"01-a", "claims held 2/3", "claims held 0/0", "all notebooks", "claims held 2/3\n", "01-a: claim did not hold: B"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	if none := reportHTML(&out, []tally{a, b}); none != 1 || !strings.Contains(out.String(), `<a href="01-a.html">01-a</a></td><td>2 of 3`) ||
+		!strings.Contains(out.String(), "expected ≥ 2); likely reason") {
+		t.Errorf("HTML index (%d without claims):\n%s", none, out.String())
+	}
+	if _, err := count(write("bad.ipynb", "not json")); err == nil || !strings.Contains(err.Error(), "not a notebook") {
+		t.Errorf("bad notebook: %v", err)
+	}
+}
