@@ -12,7 +12,7 @@ NBCHECK := build/bin/nbcheck
 # The flags notebook cells are built with (see scripts/install.sh).
 CELL_GOFLAGS := $(shell cat scripts/cell-goflags)
 
-.PHONY: lab test kernels bench strip nbcheck
+.PHONY: lab test kernels bench strip nbcheck claims site
 
 ## lab: install what is missing, then start .venv's JupyterLab on 127.0.0.1 (token on) in notebooks/
 lab:
@@ -23,7 +23,8 @@ lab:
 kernels:
 	@scripts/install.sh kernels
 
-## test: install what is missing, vet, race-test, run every notebook live in JupyterLab, rehearse Binder
+## test: install what is missing, vet, race-test, run every notebook live in JupyterLab,
+## check that every lesson's claims ran, rehearse Binder
 test:
 	@scripts/install.sh test
 	go vet ./...
@@ -32,6 +33,7 @@ test:
 	go -C tools test -race ./...
 	@$(MAKE) --no-print-directory nbcheck
 	$(NBCHECK) all -scale $(SCALE)
+	@$(MAKE) --no-print-directory claims
 	scripts/binder-rehearsal.sh $(NBCHECK) $(SCALE)
 
 ## bench: kit's benchmarks, built as notebook cells are, with the comparison with Python's multiprocessing; figures in build/bench.json
@@ -49,12 +51,10 @@ nbcheck:
 	@mkdir -p build/bin
 	go -C tools build -o ../$(NBCHECK) ./nbcheck
 
-.PHONY: claims
 ## claims: how many of each lesson's checked claims held in the last notebook run (build/executed)
 claims:
 	go run ./lessons/internal/claimsum -ran build/executed/*.ipynb
 
-.PHONY: site
 ## site: run every notebook at KIT_SCALE=1 and publish the pages and a claims index in build/site
 site: nbcheck
 	$(NBCHECK) run -scale 1 -out build/site-run notebooks/*.ipynb
