@@ -3,8 +3,6 @@ package cluster
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"parallelgo.dev/course/kit"
+	"parallelgo.dev/course/kit/internal/benchfig"
 )
 
 // TestBenchJSON is not a test: `make bench` runs it after kit's own, with
@@ -27,12 +26,8 @@ func TestBenchJSON(t *testing.T) {
 	if out == "" {
 		t.Skip("set KIT_BENCH_JSON=file to measure (make bench does)")
 	}
-	fig := map[string]float64{}
-	if b, err := os.ReadFile(out); err == nil {
-		if err := json.Unmarshal(b, &fig); err != nil {
-			t.Fatalf("%s is not kit's figures: %v", out, err)
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	fig, err := benchfig.Read(out)
+	if err != nil {
 		t.Fatal(err)
 	}
 
@@ -77,22 +72,14 @@ func TestBenchJSON(t *testing.T) {
 	for k, v := range daskFigures(t, 10_000) {
 		fig[k] = v
 	}
-	ratio := func(name, num, den string) {
-		if fig[num] > 0 && fig[den] > 0 {
-			fig[name] = fig[num] / fig[den]
-		}
-	}
-	ratio("cluster_10k_x_dask", "dask_per_task_us", "cluster_10k_per_task_us")
-	ratio("cluster_chunk1_x_dask", "dask_per_task_us", "cluster_chunk1_us")
-	ratio("cluster_first_result_x_dask", "dask_first_result_ms", "cluster_first_result_ms")
-	ratio("cluster_10k_over_processes2", "cluster_10k_per_task_us", "processes2_10k_per_task_us")
-	ratio("cluster_chunk1_over_processes2", "cluster_chunk1_us", "processes2_chunk1_us")
+	fig.Ratio("cluster_10k_x_dask", "dask_per_task_us", "cluster_10k_per_task_us")
+	fig.Ratio("cluster_chunk1_x_dask", "dask_per_task_us", "cluster_chunk1_us")
+	fig.Ratio("cluster_first_result_x_dask", "dask_first_result_ms", "cluster_first_result_ms")
+	fig.Ratio("cluster_10k_over_processes2", "cluster_10k_per_task_us", "processes2_10k_per_task_us")
+	fig.Ratio("cluster_chunk1_over_processes2", "cluster_chunk1_us", "processes2_chunk1_us")
 
-	b, err := json.MarshalIndent(fig, "", "  ")
+	b, err := fig.Write(out)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%s:\n%s", out, b)
