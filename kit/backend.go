@@ -61,6 +61,9 @@ type job[T, R any] struct {
 
 	mu   sync.Mutex
 	next int // the first input not handed out yet
+	// What at-least-once delivery did (a Remote): see Run.Redelivered and
+	// Run.Duplicates.
+	redelivered, duplicates int
 }
 
 // batch is what a worker reports: results for inputs lo, lo+1, ...
@@ -109,6 +112,14 @@ func (j *job[T, R]) deliver(b batch[R], spans []Span) {
 	if b.errs != nil && j.ex.failFast {
 		j.stop()
 	}
+}
+
+// count adds to what at-least-once delivery did.
+func (j *job[T, R]) count(redelivered, duplicates int) {
+	j.mu.Lock()
+	j.redelivered += redelivered
+	j.duplicates += duplicates
+	j.mu.Unlock()
 }
 
 // fail delivers te, completed with the task and the input, as the outcome

@@ -1,7 +1,6 @@
 package kit
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"parallelgo.dev/course/kit/internal/benchfig"
 )
 
 // TestBenchJSON is not a test: `make bench` runs it with KIT_BENCH_JSON set
@@ -24,7 +25,7 @@ func TestBenchJSON(t *testing.T) {
 	if out == "" {
 		t.Skip("set KIT_BENCH_JSON=file to measure (make bench does)")
 	}
-	fig := map[string]float64{}
+	fig := benchfig.Figures{}
 	xs := inputs(2000)
 
 	// Start-up of Processes(2), beside the floor: starting and reaping two
@@ -87,23 +88,15 @@ func TestBenchJSON(t *testing.T) {
 	for k, v := range pythonPool(t, len(xs)) {
 		fig[k] = v
 	}
-	ratio := func(name, num, den string) {
-		if fig[num] > 0 && fig[den] > 0 {
-			fig[name] = fig[num] / fig[den]
-		}
-	}
-	ratio("default_x_python_fork", "python_fork_warm_default_us", "go_warm_default_us")
-	ratio("default_x_python_spawn", "python_spawn_warm_default_us", "go_warm_default_us")
-	ratio("chunk1_x_python", "python_chunk1_us", "go_chunk1_us")
-	ratio("submit_x_python", "python_apply_async_us", "submit_roundtrip_us")
-	ratio("startup_x_floor", "processes_startup_ms", "exec_floor_ms")
-	ratio("threads_x_waitgroup", "threads_ns_per_input", "waitgroup_ns_per_input")
+	fig.Ratio("default_x_python_fork", "python_fork_warm_default_us", "go_warm_default_us")
+	fig.Ratio("default_x_python_spawn", "python_spawn_warm_default_us", "go_warm_default_us")
+	fig.Ratio("chunk1_x_python", "python_chunk1_us", "go_chunk1_us")
+	fig.Ratio("submit_x_python", "python_apply_async_us", "submit_roundtrip_us")
+	fig.Ratio("startup_x_floor", "processes_startup_ms", "exec_floor_ms")
+	fig.Ratio("threads_x_waitgroup", "threads_ns_per_input", "waitgroup_ns_per_input")
 
-	b, err := json.MarshalIndent(fig, "", "  ")
+	b, err := fig.Write(out) // the first figures of `make bench`: a new file
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%s:\n%s", out, b)

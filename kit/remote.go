@@ -24,9 +24,11 @@ type Remote interface {
 	String() string
 	// Workers is how many workers a run expects (for chunk sizes).
 	Workers() int
-	// Run runs every input of job and reports each outcome with job.Done,
-	// once per input. It returns when every input has one, or with an error
-	// that fails the inputs without one; it stops when ctx ends.
+	// Run runs every input of job and reports outcomes with job.Done, at
+	// least once per input: kit keeps the first result of each input and
+	// counts those that follow as [Run.Duplicates]. It returns when every
+	// input has one, or with an error that fails the inputs without one; it
+	// stops when ctx ends.
 	Run(ctx context.Context, job RemoteJob) error
 }
 
@@ -49,7 +51,7 @@ type RemoteJob interface {
 	Input(i int) ([]byte, error) // input i, encoded for the worker's [RemoteRunner]
 	Joined(worker string)        // a worker ("host:pid") is ready: it gets a trace row
 	Ready()                      // the workers are ready: the run's Startup ends here
-	Done(RemoteOutcome)          // one input's result, or a lost attempt at it
+	Done(RemoteOutcome)          // a result of an input (the first is kept), or a lost attempt at it
 }
 
 // RemoteOutcome is what became of one attempt at an input: a result (the
@@ -245,11 +247,16 @@ func (rj *remoteJob[T, R]) Done(o RemoteOutcome) {
 }
 
 // deliver turns an outcome into a span and, unless the input is tried
-// again, a batch of one; rj.mu is held.
+// again or has its outcome already, a batch of one; it counts redeliveries
+// and duplicates. rj.mu is held.
 func (rj *remoteJob[T, R]) deliver(o RemoteOutcome) {
 	j := rj.j
-	if o.Input < 0 || o.Input >= len(rj.done) || rj.done[o.Input] {
+	if o.Input < 0 || o.Input >= len(rj.done) {
 		return
+	}
+	duplicate := rj.done[o.Input]
+	if duplicate && o.Lost {
+		return // the input has its outcome: a late word on another attempt changes nothing
 	}
 	row := 0
 	if o.Worker != "" {
@@ -263,11 +270,19 @@ func (rj *remoteJob[T, R]) deliver(o RemoteOutcome) {
 		spans = []Span{{Worker: row, PID: pid, Host: host, Input: o.Input,
 			Start: max(o.Start.Sub(j.trace.start), 0), End: max(o.End.Sub(j.trace.start), 0), Err: o.Failed || o.Lost}}
 	}
-	if o.Lost && !o.Final {
-		j.deliver(batch[R]{}, spans) // the span only: the input is delivered again
+	if duplicate || (o.Lost && !o.Final) {
+		// The span only: the work shows in the trace, but the input is
+		// delivered again, or its result is the second one and is dropped.
+		if duplicate {
+			j.count(0, 1)
+		}
+		j.deliver(batch[R]{}, spans)
 		return
 	}
 	rj.done[o.Input] = true
+	if o.Attempt > 1 {
+		j.count(1, 0)
+	}
 	b := batch[R]{lo: o.Input}
 	te := &TaskError{Task: j.task.name, Input: o.Input, Arg: label(j.inputs[o.Input]), Worker: row, PID: pid}
 	var zero R

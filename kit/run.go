@@ -35,6 +35,14 @@ type Run[R any] struct {
 	// starts when the first input is handed out, after Startup, and stops
 	// when the last result is in, before the workers are shut down.
 	Trace *Trace
+	// Redelivered and Duplicates count what at-least-once delivery did on
+	// an executor that delivers over a network (kit/cluster's; always zero
+	// on the others). Redelivered is how many inputs got their outcome from
+	// a delivery after the first, because a worker died or went silent.
+	// Duplicates is how many results came for an input that already had
+	// one, and were dropped: Results still holds exactly one per input.
+	Redelivered int
+	Duplicates  int
 }
 
 // TaskError is how one input failed: the task panicked, or the worker
@@ -208,6 +216,9 @@ collect:
 	be.stop()      // before the clock stops: worker processes' CPU time counts once they are waited for
 	drain()
 	show.done()
+	j.mu.Lock()
+	r.Redelivered, r.Duplicates = j.redelivered, j.duplicates
+	j.mu.Unlock()
 	r.Timing = clock.since()
 	r.Timing.ChildUser += j.workerCPU.ChildUser
 	r.Timing.ChildSys += j.workerCPU.ChildSys
@@ -283,6 +294,9 @@ func (r Run[R]) String() string {
 		fmt.Fprintf(&b, "worker start-up: %s (included in wall)\n", formatDuration(r.Startup))
 	}
 	fmt.Fprintf(&b, "results: %s\n", shortList(r.Results, 10))
+	if d := r.deliveries(); d != "" {
+		fmt.Fprintf(&b, "delivery: %s\n", d)
+	}
 	if r.Trace != nil {
 		b.WriteString(r.Trace.loadText())
 	}
@@ -307,6 +321,9 @@ func (r Run[R]) HTML() string {
 		row("worker start-up", formatDuration(r.Startup))
 	}
 	row("results", shortList(r.Results, 10))
+	if d := r.deliveries(); d != "" {
+		row("delivery", d)
+	}
 	b.WriteString("</table>")
 	if r.Err != nil {
 		fmt.Fprintf(&b, "<pre style=\"color:%s\">%s</pre>", chartWarnColor, html.EscapeString(r.Err.Error()))
@@ -316,6 +333,16 @@ func (r Run[R]) HTML() string {
 	}
 	b.WriteString("</div>")
 	return b.String()
+}
+
+// deliveries says what at-least-once delivery did, or "" if nothing
+// happened that a pipe would not do.
+func (r Run[R]) deliveries() string {
+	if r.Redelivered == 0 && r.Duplicates == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s delivered again, %s dropped as duplicates (at least once on the wire, exactly once in Results)",
+		formatCount(r.Redelivered, "input"), formatCount(r.Duplicates, "result"))
 }
 
 // shortList prints up to n values, then how many more there are.

@@ -174,12 +174,13 @@ func (r *remote) Run(ctx context.Context, kj kit.RemoteJob) error {
 			return err
 		}
 	}
+	// Duplicates go to kit too, which drops and counts them (Run.Duplicates).
+	done := func(res result) {
+		kj.Done(kit.RemoteOutcome{Input: res.Input, Payload: res.Payload, Failed: res.Failed,
+			Attempt: res.Attempt, Worker: res.Worker, Start: res.Start, End: res.End})
+	}
 	_, err = p.runJob(ctx, job{task: kj.Task(), inputs: inputs, chunk: max(kj.Chunk(), 1),
-		onReady: kj.Ready, onHello: kj.Joined,
-		onResult: func(res result) {
-			kj.Done(kit.RemoteOutcome{Input: res.Input, Payload: res.Payload, Failed: res.Failed,
-				Attempt: res.Attempt, Worker: res.Worker, Start: res.Start, End: res.End})
-		},
+		onReady: kj.Ready, onHello: kj.Joined, onResult: done, onDup: done,
 		onLost: func(a attempt) {
 			o := kit.RemoteOutcome{Input: a.Input, Lost: true, Final: a.Final, Attempt: a.Attempt,
 				Worker: a.Worker, Start: a.Start, End: a.End}

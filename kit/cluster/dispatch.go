@@ -37,6 +37,7 @@ type job struct {
 	onHello  func(string)  // a worker said hello (may be nil)
 	gone     <-chan error  // Local: says so when no worker is left
 	onResult func(result)  // the first result of an input
+	onDup    func(result)  // a result that follows it, dropped (may be nil)
 	onLost   func(attempt) // an attempt whose worker died or went silent
 }
 
@@ -333,6 +334,9 @@ func (cn *conn) run(ctx context.Context, c config, j job) (rep report, err error
 				}
 				if done[r.Input] {
 					rep.Duplicates++ // at least once on the wire, once in the results
+					if j.onDup != nil {
+						j.onDup(r)
+					}
 					continue
 				}
 				if prev, ok := last[r.Input]; ok && prev.Attempt < r.Attempt {

@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -18,6 +20,18 @@ var (
 			panic("unlucky")
 		}
 		return x
+	})
+	// diesOnce kills its worker the first time any worker runs input 5, as
+	// a machine losing power would: the file named by $KIT_TEST_DIE_MARK
+	// remembers that it happened.
+	diesOnce = kit.Task("cluster-test-dies-once", func(x int) int {
+		if mark := os.Getenv("KIT_TEST_DIE_MARK"); x == 5 && mark != "" {
+			if f, err := os.OpenFile(mark, os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+				f.Close()
+				os.Exit(1) // no result, no acknowledgement
+			}
+		}
+		return x * x
 	})
 )
 
@@ -69,6 +83,29 @@ func TestLocalPanicFailsOneInput(t *testing.T) {
 	if run.Results[0] != 12 || run.Results[2] != 14 {
 		t.Fatalf("results %v; want the others run", run.Results)
 	}
+}
+
+// A worker killed mid-run: its inputs come back after AckWait, every input
+// has exactly one result, and the run says how many were delivered again.
+func TestKilledWorkerIsCountedInTheRun(t *testing.T) {
+	t.Setenv("KIT_TEST_DIE_MARK", filepath.Join(t.TempDir(), "died"))
+	xs := make([]int, 20)
+	for i := range xs {
+		xs[i] = i
+	}
+	run := kit.Map(Local(2, WithStartTimeout(30*time.Second), WithAckWait(300*time.Millisecond)).WithChunk(1), diesOnce, xs)
+	if run.Err != nil {
+		t.Fatal(run.Err)
+	}
+	for i, v := range run.Results {
+		if v != i*i {
+			t.Fatalf("results %v; want every square", run.Results)
+		}
+	}
+	if run.Redelivered < 1 || !strings.Contains(run.String(), "delivered again") || !strings.Contains(run.HTML(), "delivered again") {
+		t.Fatalf("Redelivered = %d; want input 5 at least, and said in\n%s", run.Redelivered, run)
+	}
+	t.Logf("%d redelivered, %d duplicates dropped", run.Redelivered, run.Duplicates)
 }
 
 func TestConnectWithoutWorkersFailsTheRun(t *testing.T) {
