@@ -427,8 +427,10 @@ func hiddenSolutions(page *rod.Page) []string {
 			const where = (c.model.type === 'code' ? 'cell ' + n : 'cell #' + (i + 1)) + ' (solution): ';
 			if (!c.inputHidden) { out.push(where + 'source not hidden (set metadata jupyter.source_hidden)'); return; }
 			const text = c.node.innerText;
-			const line = c.model.sharedModel.getSource().split('\n').map(l => l.trim()).find(l => l.length >= 8 && text.includes(l));
-			if (line) out.push(where + 'source shows: ' + line);
+			const lines = c.model.sharedModel.getSource().split('\n').map(l => l.trim());
+			const line = lines.find(l => l.length >= 8 && text.includes(l));
+			// A collapsed cell still previews its first line: a solution starts with %% or an empty line.
+			if (line) out.push(where + 'source shows: ' + line + (line === lines[0] ? ' (JupyterLab previews the first line of a hidden cell: start it with %% or an empty line)' : ''));
 		});
 		return out;
 	}`
