@@ -20,29 +20,37 @@ var latencyKinds = []struct{ name, src string }{
 	{"decl", "func latencyDecl%d() int { return 0 }"},
 }
 
+// latencyMark is the cell that prints the kernel's clock between blocks;
+// it is itself a plain cell, which the arithmetic below accounts for.
+const latencyMark = "%%\nfmt.Println(\"latency-mark\", time.Now().UnixNano())"
+
 // cmdLatency implements `nbcheck latency`: it executes, headless on the
-// kernel, a base notebook (the set-up cell and one cell of each kind) and,
-// for each kind, the base plus N more cells of that kind; the difference of
-// the two run times over N is the time per cell, kernel start-up and the
-// first build cancelled out. Every figure comes from one run, so ratios
-// compare like with like on a loaded machine.
+// kernel, one notebook: the set-up cell, one warm-up cell of each kind,
+// then, -rounds times, a block of N cells of each kind, with a mark cell
+// printing the kernel's clock before and after every block. A block's time
+// is the difference of its marks, so kernel start-up (seconds, and varying
+// by seconds) drops out, and every kind is measured in the same run,
+// interleaved, so that the ratios compare like with like on a loaded
+// machine. The span of a block holds its N cells and one mark cell, a plain
+// cell: plain = span/(N+1); another kind = (span - plain)/N.
 func cmdLatency(args []string) int {
-	fs := newFlagSet("latency", "[-n 10] [-kernel gonb-raw] [-json FILE]")
-	n := fs.Int("n", 10, "cells of each kind beyond the base notebook")
+	fs := newFlagSet("latency", "[-n 10] [-rounds 2] [-kernel gonb-raw] [-json FILE]")
+	n := fs.Int("n", 10, "cells of each kind per block")
+	rounds := fs.Int("rounds", 2, "blocks of each kind, interleaved; the figures are per-kind means")
 	kernel := fs.String("kernel", "gonb-raw", "Jupyter kernel spec (falls back to gonb when gonb-raw is missing)")
 	jsonOut := fs.String("json", "", "also merge the figures into this JSON object file (e.g. build/bench.json)")
 	root := fs.String("root", "", "repository root (default: found from the current directory)")
 	fs.Parse(args)
-	if err := latency(*root, *kernel, *n, *jsonOut, fs); err != nil {
+	if err := latency(*root, *kernel, *n, *rounds, *jsonOut, fs); err != nil {
 		fmt.Fprintln(os.Stderr, "nbcheck latency:", err)
 		return 1
 	}
 	return 0
 }
 
-func latency(root, kernel string, n int, jsonOut string, fs *flag.FlagSet) error {
-	if n < 1 {
-		return fmt.Errorf("-n %d: need at least one cell", n)
+func latency(root, kernel string, n, rounds int, jsonOut string, fs *flag.FlagSet) error {
+	if n < 1 || rounds < 1 {
+		return fmt.Errorf("-n %d -rounds %d: need at least one cell and one round", n, rounds)
 	}
 	r, err := findRoot(root)
 	if err != nil {
@@ -61,74 +69,87 @@ func latency(root, kernel string, n int, jsonOut string, fs *flag.FlagSet) error
 		return err
 	}
 	dir := filepath.Join(run.out, "latency")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+
+	// The set-up cell names the wiring script by absolute path: the
+	// notebook lives in build/latency, not notebooks/.
+	cells := []string{fmt.Sprintf("!*bash %q", filepath.Join(r, "scripts", "wire-gonb.sh"))}
+	for i, k := range latencyKinds {
+		cells = append(cells, fmt.Sprintf(k.src, 100000+i)) // warm-up: first builds are slower
+	}
+	cells = append(cells, latencyMark)
+	for round := range rounds {
+		for _, k := range latencyKinds {
+			for i := range n {
+				cells = append(cells, fmt.Sprintf(k.src, (round*len(latencyKinds)+1)*1000+i))
+			}
+			cells = append(cells, latencyMark)
+		}
+	}
+	path := filepath.Join(dir, "latency.ipynb")
+	executed := filepath.Join(dir, "executed", "latency.ipynb")
+	if err := os.MkdirAll(filepath.Dir(executed), 0o755); err != nil {
 		return err
 	}
-	// The set-up cell names the wiring script by absolute path: the
-	// notebooks live in build/latency, not notebooks/.
-	base := []string{fmt.Sprintf("!*bash %q", filepath.Join(r, "scripts", "wire-gonb.sh"))}
-	for i, k := range latencyKinds {
-		base = append(base, fmt.Sprintf(k.src, 1000+i))
+	if err := writeCodeNotebook(path, cells); err != nil {
+		return err
 	}
-	timeOf := func(name string, cells []string) (time.Duration, error) {
-		path := filepath.Join(dir, name+".ipynb")
-		if err := writeCodeNotebook(path, cells); err != nil {
-			return 0, err
-		}
-		executed := filepath.Join(dir, "executed", name+".ipynb")
-		start := time.Now()
-		if err := run.execute(path, executed); err != nil {
-			return 0, err
-		}
-		d := time.Since(start)
-		nb, err := ReadNotebook(executed)
-		if err != nil {
-			return 0, err
-		}
-		for i, c := range nb.Cells() {
-			for _, o := range c.Outputs() {
-				if o["output_type"] == "error" {
-					return 0, fmt.Errorf("%s: cell %d failed: %v %v", executed, i+1, o["ename"], o["evalue"])
-				}
-			}
-		}
-		return d, nil
+	start := time.Now()
+	if err := run.execute(path, executed); err != nil {
+		return err
+	}
+	total := time.Since(start)
+	marks, err := latencyMarks(executed)
+	if err != nil {
+		return err
+	}
+	if want := rounds*len(latencyKinds) + 1; len(marks) != want {
+		return fmt.Errorf("%s: %d mark cells printed the clock, want %d", executed, len(marks), want)
 	}
 
-	// The base runs first and last and counts at its mean: its kernel
-	// start-up varies by a second or so from run to run.
-	base1, err := timeOf("base", base)
-	if err != nil {
-		return err
+	// spans[k] sums kind k's block spans over the rounds.
+	spans := make([]float64, len(latencyKinds))
+	for i := 1; i < len(marks); i++ {
+		spans[(i-1)%len(latencyKinds)] += float64(marks[i]-marks[i-1]) / 1e9 / float64(rounds)
 	}
-	times := make([]time.Duration, len(latencyKinds))
-	for j, k := range latencyKinds {
-		cells := append([]string(nil), base...)
-		for i := range n {
-			cells = append(cells, fmt.Sprintf(k.src, i))
-		}
-		if times[j], err = timeOf(k.name, cells); err != nil {
-			return err
-		}
-	}
-	base2, err := timeOf("base", base)
-	if err != nil {
-		return err
-	}
-	baseTime := (base1 + base2) / 2
-	fmt.Printf("base notebook (%d cells): %.2fs, %.2fs\n", len(base), base1.Seconds(), base2.Seconds())
 	fig := map[string]float64{}
+	plain := spans[0] / float64(n+1) // latencyKinds[0] is the plain cell
 	for j, k := range latencyKinds {
-		extra := times[j] - baseTime
-		fig["cell_"+k.name+"_s"] = extra.Seconds() / float64(n)
-		fmt.Printf("%-5s cell: %.3fs per cell  (%d cells in %.2fs more)\n", k.name, fig["cell_"+k.name+"_s"], n, extra.Seconds())
+		per := plain
+		if j > 0 {
+			per = (spans[j] - plain) / float64(n)
+		}
+		fig["cell_"+k.name+"_s"] = per
+		fmt.Printf("%-5s cell: %.3fs per cell\n", k.name, per)
 	}
 	fig["cell_kit_over_plain"] = fig["cell_kit_s"] / fig["cell_plain_s"]
-	fmt.Printf("kit/plain: %.2fx\n", fig["cell_kit_over_plain"])
+	fmt.Printf("kit/plain: %.2fx  (%d rounds of %d cells of each kind; notebook run %.1fs in all)\n",
+		fig["cell_kit_over_plain"], rounds, n, total.Seconds())
 	if jsonOut == "" {
 		return nil
 	}
 	return mergeJSON(jsonOut, fig)
+}
+
+// latencyMarks returns the clock readings, in nanoseconds, the mark cells
+// of the executed notebook printed, failing on any cell's error.
+func latencyMarks(executed string) ([]int64, error) {
+	nb, err := ReadNotebook(executed)
+	if err != nil {
+		return nil, err
+	}
+	var marks []int64
+	for i, c := range nb.Cells() {
+		for _, o := range c.Outputs() {
+			if o["output_type"] == "error" {
+				return nil, fmt.Errorf("%s: cell %d failed: %v %v", executed, i+1, o["ename"], o["evalue"])
+			}
+			var ns int64
+			if _, err := fmt.Sscanf(joinText(o["text"]), "latency-mark %d", &ns); err == nil {
+				marks = append(marks, ns)
+			}
+		}
+	}
+	return marks, nil
 }
 
 // writeCodeNotebook writes a notebook of code cells for GoNB.
