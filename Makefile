@@ -37,9 +37,9 @@ test:
 ## bench: kit's benchmarks, built as notebook cells are, with the comparison with Python's multiprocessing, and a trivial cell's latency; figures in build/bench.json
 bench:
 	@mkdir -p build
-	GOFLAGS=$(CELL_GOFLAGS) go test -run '^$$' -bench . -skip PythonPool ./kit | tee build/bench.txt
-	GOFLAGS=$(CELL_GOFLAGS) go test -run '^$$' -bench PythonPool -benchtime 1x -v ./kit | tee -a build/bench.txt
-	KIT_BENCH_JSON=$(CURDIR)/build/bench.json GOFLAGS=$(CELL_GOFLAGS) go test -count=1 -run '^TestBenchJSON$$' -v ./kit | tee -a build/bench.txt
+	GOFLAGS='$(CELL_GOFLAGS)' go test -run '^$$' -bench . -skip PythonPool ./kit | tee build/bench.txt
+	GOFLAGS='$(CELL_GOFLAGS)' go test -run '^$$' -bench PythonPool -benchtime 1x -v ./kit | tee -a build/bench.txt
+	KIT_BENCH_JSON=$(CURDIR)/build/bench.json GOFLAGS='$(CELL_GOFLAGS)' go test -count=1 -run '^TestBenchJSON$$' -v ./kit | tee -a build/bench.txt
 	@$(MAKE) --no-print-directory nbcheck
 	$(NBCHECK) latency -json build/bench.json | tee -a build/bench.txt
 

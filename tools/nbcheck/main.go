@@ -71,10 +71,10 @@
 // the kernel each notebook names (gonb), as a learner does.
 //
 // latency prints how long a trivial cell takes: a plain `%%` cell, one
-// calling kit, and a declaration-only one, each as the difference between a
-// notebook with N more such cells and a base one, over N (so that kernel
-// start-up cancels); -json merges the figures into a JSON file (make bench
-// uses build/bench.json).
+// calling kit, and a declaration-only one, from blocks of N such cells in
+// one notebook, timed by cells that print the kernel's clock between the
+// blocks (so that kernel start-up drops out); -json merges the figures into
+// a JSON file (make bench uses build/bench.json).
 //
 // browser checks the charts of every OUT/html/*.html page that run wrote.
 //
