@@ -34,21 +34,22 @@ const latencyMark = "%%\nfmt.Println(\"latency-mark\", time.Now().UnixNano())"
 // machine. The span of a block holds its N cells and one mark cell, a plain
 // cell: plain = span/(N+1); another kind = (span - plain)/N.
 func cmdLatency(args []string) int {
-	fs := newFlagSet("latency", "[-n 10] [-rounds 2] [-kernel gonb-raw] [-json FILE]")
+	fs := newFlagSet("latency", "[-n 10] [-rounds 2] [-kernel gonb-raw] [-magic CELL] [-json FILE]")
 	n := fs.Int("n", 10, "cells of each kind per block")
 	rounds := fs.Int("rounds", 2, "blocks of each kind, interleaved; the figures are per-kind means")
 	kernel := fs.String("kernel", "gonb-raw", "Jupyter kernel spec (falls back to gonb when gonb-raw is missing)")
 	jsonOut := fs.String("json", "", "also merge the figures into this JSON object file (e.g. build/bench.json)")
 	root := fs.String("root", "", "repository root (default: found from the current directory)")
+	magic := fs.String("magic", "", "a cell run after the warm-up cells, before the timed ones, to measure a GoNB setting (e.g. %noautoget)")
 	fs.Parse(args)
-	if err := latency(*root, *kernel, *n, *rounds, *jsonOut, fs); err != nil {
+	if err := latency(*root, *kernel, *magic, *n, *rounds, *jsonOut, fs); err != nil {
 		fmt.Fprintln(os.Stderr, "nbcheck latency:", err)
 		return 1
 	}
 	return 0
 }
 
-func latency(root, kernel string, n, rounds int, jsonOut string, fs *flag.FlagSet) error {
+func latency(root, kernel, magic string, n, rounds int, jsonOut string, fs *flag.FlagSet) error {
 	if n < 1 || rounds < 1 {
 		return fmt.Errorf("-n %d -rounds %d: need at least one cell and one round", n, rounds)
 	}
@@ -75,6 +76,9 @@ func latency(root, kernel string, n, rounds int, jsonOut string, fs *flag.FlagSe
 	cells := []string{fmt.Sprintf("!*bash %q", filepath.Join(r, "scripts", "wire-gonb.sh"))}
 	for i, k := range latencyKinds {
 		cells = append(cells, fmt.Sprintf(k.src, 100000+i)) // warm-up: first builds are slower
+	}
+	if magic != "" {
+		cells = append(cells, magic)
 	}
 	cells = append(cells, latencyMark)
 	for round := range rounds {
