@@ -4,7 +4,6 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,22 +33,21 @@ const latencyMark = "%%\nfmt.Println(\"latency-mark\", time.Now().UnixNano())"
 // machine. The span of a block holds its N cells and one mark cell, a plain
 // cell: plain = span/(N+1); another kind = (span - plain)/N.
 func cmdLatency(args []string) int {
-	fs := newFlagSet("latency", "[-n 10] [-rounds 2] [-kernel gonb-raw] [-magic CELL] [-json FILE]")
+	fs := newFlagSet("latency", "[-n 10] [-rounds 2] [-magic CELL] [-json FILE] [run's flags]")
 	n := fs.Int("n", 10, "cells of each kind per block")
 	rounds := fs.Int("rounds", 2, "blocks of each kind, interleaved; the figures are per-kind means")
-	kernel := fs.String("kernel", "gonb-raw", "Jupyter kernel spec (falls back to gonb when gonb-raw is missing)")
 	jsonOut := fs.String("json", "", "also merge the figures into this JSON object file (e.g. build/bench.json)")
-	root := fs.String("root", "", "repository root (default: found from the current directory)")
 	magic := fs.String("magic", "", "a cell run after the warm-up cells, before the timed ones, to measure a GoNB setting (e.g. %noautoget)")
+	setup := runFlags(fs) // -kernel, -scale, -out, -root, -timeout as for run
 	fs.Parse(args)
-	if err := latency(*root, *kernel, *magic, *n, *rounds, *jsonOut, fs); err != nil {
+	if err := latency(setup, fs.Lookup("root").Value.String(), *magic, *n, *rounds, *jsonOut); err != nil {
 		fmt.Fprintln(os.Stderr, "nbcheck latency:", err)
 		return 1
 	}
 	return 0
 }
 
-func latency(root, kernel, magic string, n, rounds int, jsonOut string, fs *flag.FlagSet) error {
+func latency(setup func() (runner, []string, error), root, magic string, n, rounds int, jsonOut string) error {
 	if n < 1 || rounds < 1 {
 		return fmt.Errorf("-n %d -rounds %d: need at least one cell and one round", n, rounds)
 	}
@@ -57,16 +55,8 @@ func latency(root, kernel, magic string, n, rounds int, jsonOut string, fs *flag
 	if err != nil {
 		return err
 	}
-	run := runner{scale: "0.02", cellTimeout: 10 * time.Minute}
-	if run.out, err = outDir(root, ""); err != nil {
-		return err
-	}
-	if run.jupyter, err = findJupyter(root, "nbconvert"); err != nil {
-		return err
-	}
-	isDefault := true
-	fs.Visit(func(f *flag.Flag) { isDefault = isDefault && f.Name != "kernel" })
-	if run.kernel, err = resolveKernel(run.jupyter, kernel, isDefault); err != nil {
+	run, _, err := setup()
+	if err != nil {
 		return err
 	}
 	dir := filepath.Join(run.out, "latency")

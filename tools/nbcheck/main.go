@@ -8,7 +8,7 @@
 //	nbcheck all [lab's flags] [notebooks...]
 //	nbcheck run [-scale 0.02] [-out build] [-kernel gonb-raw] [-timeout 10m] [notebooks...]
 //	nbcheck browser [-out build]
-//	nbcheck latency [-n 10] [-rounds 2] [-kernel gonb-raw] [-magic CELL] [-json FILE]
+//	nbcheck latency [-n 10] [-rounds 2] [-magic CELL] [-json FILE] [run's flags]
 //	nbcheck strip [-check] [notebooks...]
 //
 // With no notebooks named, every notebooks/*.ipynb of the repository is used.
@@ -130,7 +130,7 @@ func usage() {
   nbcheck all [lab's flags] [notebooks...]
   nbcheck run [-scale 0.02] [-out build] [-kernel gonb-raw] [-timeout 10m] [notebooks...]
   nbcheck browser [-out build]
-  nbcheck latency [-n 10] [-rounds 2] [-kernel gonb-raw] [-magic CELL] [-json FILE]
+  nbcheck latency [-n 10] [-rounds 2] [-magic CELL] [-json FILE] [run's flags]
   nbcheck strip [-check] [notebooks...]
 Run "nbcheck CMD -h" for a command's flags; "go doc" in tools/nbcheck explains the checks.
 `)
