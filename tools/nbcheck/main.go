@@ -74,7 +74,8 @@
 // calling kit, and a declaration-only one, from blocks of N such cells in
 // one notebook, timed by cells that print the kernel's clock between the
 // blocks (so that kernel start-up drops out); -json merges the figures into
-// a JSON file (make bench uses build/bench.json).
+// a JSON file (make bench uses build/bench.json), and -magic runs a cell
+// such as %noautoget before the timed blocks, to measure a GoNB setting.
 //
 // browser checks the charts of every OUT/html/*.html page that run wrote.
 //
