@@ -36,13 +36,16 @@ test:
 	@$(MAKE) --no-print-directory claims
 	scripts/binder-rehearsal.sh $(NBCHECK) $(SCALE)
 
-## bench: kit's benchmarks, built as notebook cells are, beside Python's multiprocessing and (kit/cluster) Dask's LocalCluster; figures in build/bench.json
+## bench: kit's benchmarks, built as notebook cells are, beside Python's multiprocessing and (kit/cluster)
+## Dask's LocalCluster, and a trivial cell's latency; figures in build/bench.json
 bench:
 	@mkdir -p build
-	GOFLAGS=$(CELL_GOFLAGS) go test -run '^$$' -bench . -skip PythonPool ./kit | tee build/bench.txt
-	GOFLAGS=$(CELL_GOFLAGS) go test -run '^$$' -bench PythonPool -benchtime 1x -v ./kit | tee -a build/bench.txt
-	KIT_BENCH_JSON=$(CURDIR)/build/bench.json GOFLAGS=$(CELL_GOFLAGS) go test -count=1 -run '^TestBenchJSON$$' -v ./kit | tee -a build/bench.txt
-	KIT_BENCH_JSON=$(CURDIR)/build/bench.json GOFLAGS=$(CELL_GOFLAGS) go test -count=1 -timeout 20m -run '^TestBenchJSON$$' -v ./kit/cluster | tee -a build/bench.txt
+	GOFLAGS='$(CELL_GOFLAGS)' go test -run '^$$' -bench . -skip PythonPool ./kit | tee build/bench.txt
+	GOFLAGS='$(CELL_GOFLAGS)' go test -run '^$$' -bench PythonPool -benchtime 1x -v ./kit | tee -a build/bench.txt
+	KIT_BENCH_JSON=$(CURDIR)/build/bench.json GOFLAGS='$(CELL_GOFLAGS)' go test -count=1 -run '^TestBenchJSON$$' -v ./kit | tee -a build/bench.txt
+	KIT_BENCH_JSON=$(CURDIR)/build/bench.json GOFLAGS='$(CELL_GOFLAGS)' go test -count=1 -timeout 20m -run '^TestBenchJSON$$' -v ./kit/cluster | tee -a build/bench.txt
+	@$(MAKE) --no-print-directory nbcheck
+	$(NBCHECK) latency -json build/bench.json | tee -a build/bench.txt
 
 ## strip: remove outputs and execution counts from the notebooks before committing
 strip: nbcheck

@@ -8,6 +8,7 @@
 //	nbcheck all [lab's flags] [notebooks...]
 //	nbcheck run [-scale 0.02] [-out build] [-kernel gonb-raw] [-timeout 10m] [notebooks...]
 //	nbcheck browser [-out build]
+//	nbcheck latency [-n 10] [-rounds 2] [-magic CELL] [-json FILE] [run's flags]
 //	nbcheck strip [-check] [notebooks...]
 //
 // With no notebooks named, every notebooks/*.ipynb of the repository is used.
@@ -69,6 +70,13 @@
 // text errors); when it is not installed, run falls back to gonb. lab uses
 // the kernel each notebook names (gonb), as a learner does.
 //
+// latency prints how long a trivial cell takes: a plain `%%` cell, one
+// calling kit, and a declaration-only one, from blocks of N such cells in
+// one notebook, timed by cells that print the kernel's clock between the
+// blocks (so that kernel start-up drops out); -json merges the figures into
+// a JSON file (make bench uses build/bench.json), and -magic runs a cell
+// such as %noautoget before the timed blocks, to measure a GoNB setting.
+//
 // browser checks the charts of every OUT/html/*.html page that run wrote.
 //
 // strip removes outputs, execution counts and run metadata (nbclient's
@@ -103,6 +111,8 @@ func main() {
 		code = cmdStrip(os.Args[2:])
 	case "lab":
 		code = cmdLab(os.Args[2:])
+	case "latency":
+		code = cmdLatency(os.Args[2:])
 	case "browser":
 		code = cmdBrowser(os.Args[2:])
 	case "help", "-h", "-help", "--help":
@@ -121,6 +131,7 @@ func usage() {
   nbcheck all [lab's flags] [notebooks...]
   nbcheck run [-scale 0.02] [-out build] [-kernel gonb-raw] [-timeout 10m] [notebooks...]
   nbcheck browser [-out build]
+  nbcheck latency [-n 10] [-rounds 2] [-magic CELL] [-json FILE] [run's flags]
   nbcheck strip [-check] [notebooks...]
 Run "nbcheck CMD -h" for a command's flags; "go doc" in tools/nbcheck explains the checks.
 `)
