@@ -149,6 +149,13 @@ Darwin) kernels="${JUPYTER_DATA_DIR:-$HOME/Library/Jupyter}/kernels" ;;
 *) kernels="${JUPYTER_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/jupyter}/kernels" ;;
 esac
 json_string() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
+# GoNB runs `go get` before every cell, and with no arguments it asks the module
+# proxy about every module the cell's imports come from (retraction checks):
+# about 0.15-0.2 s per cell that imports kit, and a cell that waits on the network.
+# Putting the module cache first as a file:// proxy answers those questions
+# locally; a module that is not in the cache still comes from the usual proxy.
+# Measured: `go get` in a kit cell's folder 0.18-0.22 s before, 0.04-0.08 s after.
+cell_goproxy="file://$(go env GOMODCACHE)/cache/download,$(go env GOPROXY)"
 write_kernel() { # name, display name, extra argument or ''
 	local dir="$kernels/$1" spec extra=""
 	[ -n "$3" ] && extra=", $(json_string "$3")"
@@ -159,7 +166,7 @@ write_kernel() { # name, display name, extra argument or ''
  "display_name": $(json_string "$2"),
  "language": "go",
  "interrupt_mode": "message",
- "env": {"PATH": $(json_string "$PATH"), "GOFLAGS": $(json_string "$cell_goflags")}
+ "env": {"PATH": $(json_string "$PATH"), "GOFLAGS": $(json_string "$cell_goflags"), "GOPROXY": $(json_string "$cell_goproxy")}
 }
 EOF
 	)
