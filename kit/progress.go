@@ -1,12 +1,13 @@
 package kit
 
 import (
+	"flag"
 	"fmt"
 	"html"
 	"os"
 	"strings"
 	"sync"
-	"testing"
+	"sync/atomic"
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -14,7 +15,8 @@ import (
 
 // Live progress for long runs: a bar updated in place in a GoNB cell, one
 // line rewritten with \r on a terminal, nothing in tests, in worker
-// processes, or when stderr is a file or a pipe.
+// processes, or when stderr is a file or a pipe. It redraws at a fixed
+// rate, however many inputs the run has: workers only add to a count.
 
 const (
 	progressAfter = time.Second            // short runs show nothing
@@ -29,8 +31,9 @@ type progress struct {
 	start time.Time
 	id    string // GoNB display id; "" on a terminal
 
+	count atomic.Int64 // inputs done
+
 	mu    sync.Mutex
-	count int // inputs done
 	shown bool
 	stop  chan struct{}
 	ended chan struct{}
@@ -38,7 +41,7 @@ type progress struct {
 
 func startProgress(executor, task string, total int, quiet bool) *progress {
 	notebook := gonbui.IsNotebook
-	if quiet || isWorker() || testing.Testing() || (!notebook && !stderrIsTerminal()) {
+	if quiet || isWorker() || inTest() || (!notebook && !stderrIsTerminal()) {
 		return nil
 	}
 	p := &progress{title: fmt.Sprintf("%s %s", executor, task), total: total, start: time.Now(),
@@ -73,14 +76,12 @@ func (p *progress) add(n int) {
 	if p == nil {
 		return
 	}
-	p.mu.Lock()
-	p.count += n
-	p.mu.Unlock()
+	p.count.Add(int64(n))
 }
 
 func (p *progress) draw() {
+	done := int(p.count.Load())
 	p.mu.Lock()
-	done := p.count
 	p.shown = true
 	p.mu.Unlock()
 	const width = 30
@@ -123,3 +124,8 @@ func stderrIsTerminal() bool {
 	fi, err := os.Stderr.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
+
+// inTest reports whether this program is a test binary (go test, or a GoNB
+// %test cell): the testing package's flags are registered. Asking the
+// testing package itself would link it into every program.
+func inTest() bool { return flag.Lookup("test.v") != nil }
