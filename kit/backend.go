@@ -51,7 +51,8 @@ type job[T, R any] struct {
 	inputs  []T
 	trace   *Trace
 	chunk   int
-	batches chan batch[R] // room for every input, so sends never block
+	perSpan int // inputs per span of the trace: see inputsPerSpan
+	out     outbox[R]
 	// workerCPU is CPU time of workers that are not waited for when the
 	// run ends (a started pool's), as the backend measured it.
 	workerCPU Timing
@@ -83,6 +84,39 @@ func (b *batch[R]) add(v R, err error) {
 	}
 }
 
+// outbox holds the batches delivered and not collected yet. Delivering
+// never blocks a worker, and the outbox holds only what the collector has
+// not caught up with (a channel that never blocks would need room for
+// every input from the start).
+type outbox[R any] struct {
+	mu      sync.Mutex
+	batches []batch[R]
+	ready   chan struct{} // has a token when batches may be waiting
+}
+
+func newOutbox[R any]() outbox[R] { return outbox[R]{ready: make(chan struct{}, 1)} }
+
+func (o *outbox[R]) put(b batch[R]) {
+	o.mu.Lock()
+	o.batches = append(o.batches, b)
+	o.mu.Unlock()
+	select {
+	case o.ready <- struct{}{}:
+	default: // a token is waiting already: the collector will look
+	}
+}
+
+// take returns the batches waiting, in the order they came, reusing the
+// memory of buf (the last batches taken, already handled).
+func (o *outbox[R]) take(buf []batch[R]) []batch[R] {
+	clear(buf)
+	o.mu.Lock()
+	got := o.batches
+	o.batches = buf[:0]
+	o.mu.Unlock()
+	return got
+}
+
 // take hands out the next chunk of inputs [lo, hi), in input order.
 func (j *job[T, R]) take() (lo, hi int, ok bool) {
 	if j.ctx.Err() != nil {
@@ -104,10 +138,15 @@ func (j *job[T, R]) take() (lo, hi int, ok bool) {
 // sent, so that the collector, stopping, still finds it.
 func (j *job[T, R]) deliver(b batch[R], spans []Span) {
 	if len(spans) > 0 && j.ctx.Err() == nil {
+		if j.perSpan > 1 && len(spans) > 1 && spans[0].count() == 1 {
+			// A big run, and a span per input (a worker process's
+			// report): merged into spans of several inputs.
+			spans = mergeSpans(spans, j.perSpan)
+		}
 		j.trace.addSpans(spans)
 	}
 	if len(b.values) > 0 {
-		j.batches <- b
+		j.out.put(b)
 	}
 	if b.errs != nil && j.ex.failFast {
 		j.stop()
@@ -157,7 +196,8 @@ func (g *goroutines[T, R]) work(j *job[T, R]) {
 	wg.Wait()
 }
 
-// worker is worker w: it runs chunks until none is left.
+// worker is worker w: it runs chunks until none is left. It reads the
+// clock once per span: each span starts when the one before it ended.
 func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
 	for {
 		lo, hi, ok := j.take()
@@ -165,19 +205,30 @@ func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
 			return
 		}
 		b := batch[R]{lo: lo, values: make([]R, 0, hi-lo)}
-		spans := make([]Span, 0, hi-lo)
+		spans := make([]Span, 0, (hi-lo+j.perSpan-1)/j.perSpan)
+		span := Span{Worker: w, Input: lo, Start: j.trace.Since()}
 		for i := lo; i < hi; i++ {
-			start := j.trace.Since()
 			v, err := j.task.call(i, j.inputs[i])
-			spans = append(spans, Span{Worker: w, Input: i,
-				Start: start, End: j.trace.Since(), Err: err != nil})
 			if te, ok := err.(*TaskError); ok {
 				te.Worker = w
 			}
 			b.add(v, err)
-			if (err != nil && j.ex.failFast) || j.ctx.Err() != nil {
+			span.Err = span.Err || err != nil
+			failed := err != nil && j.ex.failFast
+			if n := i + 1 - span.Input; n < j.perSpan && i+1 < hi && !failed {
+				continue
+			}
+			// The span is complete; in a big run, the context is checked
+			// once a span, not once an input.
+			span.End = j.trace.Since()
+			if n := i + 1 - span.Input; n > 1 {
+				span.Inputs, span.last = n, i
+			}
+			spans = append(spans, span)
+			if failed || j.ctx.Err() != nil {
 				break
 			}
+			span = Span{Worker: w, Input: i + 1, Start: span.End}
 		}
 		j.deliver(b, spans)
 	}

@@ -2,6 +2,7 @@ package kit
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -60,13 +61,22 @@ func TimelineChart(tr *Trace) Chart {
 		rowNames[r] = timelineRowName(r, perRow, workers, loads)
 	}
 	perBar := (len(spans) + timelineMaxBars - 1) / timelineMaxBars
-	bars := timelineMerge(spans, perBar)
+	inputs := 0
+	for _, s := range spans {
+		inputs += s.count()
+	}
+	// The text form reads spans, so the bars are a copy.
+	bars := mergeSpans(slices.Clone(spans), perBar)
+	mostPerBar := 1
+	for _, b := range bars {
+		mostPerBar = max(mostPerBar, b.count())
+	}
 
 	var ok, failed []opts.CustomData
 	for _, b := range bars {
 		item := opts.CustomData{Value: []any{
 			b.Worker / perRow, chartNum(unit.of(b.Start)), chartNum(unit.of(b.End)),
-			b.Label, b.inputs, b.Worker, b.Input,
+			timelineLabel(b), b.count(), b.Worker, b.Input,
 		}}
 		if b.Err {
 			failed = append(failed, item)
@@ -80,10 +90,10 @@ func TimelineChart(tr *Trace) Chart {
 		busy += float64(l.Busy)
 	}
 	subtitle := fmt.Sprintf("%s on %s · workers busy %.0f%% of the time · total %s",
-		chartCount(len(spans), "input"), chartCount(workers, "worker"),
+		chartCount(inputs, "input"), chartCount(workers, "worker"),
 		100*busy/max(float64(workers)*float64(total), 1), unit.format(total))
-	if perBar > 1 {
-		subtitle += fmt.Sprintf(" · up to %d neighbouring inputs per bar", perBar)
+	if mostPerBar > 1 {
+		subtitle += fmt.Sprintf(" · up to %d neighbouring inputs per bar", mostPerBar)
 	}
 	if perRow > 1 {
 		subtitle += fmt.Sprintf(" · %d workers per row", perRow)
@@ -174,43 +184,22 @@ func timelineTooltip(unit chartUnit) string {
 }`
 }
 
-// timelineBar is one drawn bar: a span, or several neighbouring spans of one
-// worker merged.
-type timelineBar struct {
-	Span
-	inputs int // spans merged into this bar
-}
-
-// timelineMerge merges each worker's spans, in order of start, n at a time.
-// spans must be ordered by worker, then start, as [Trace.Spans] returns them.
-func timelineMerge(spans []Span, n int) []timelineBar {
-	var bars []timelineBar
-	for i := 0; i < len(spans); {
-		first, j := spans[i], i
-		bar := timelineBar{Span: first, inputs: 0}
-		for ; j < len(spans) && j < i+n && spans[j].Worker == first.Worker; j++ {
-			bar.End = max(bar.End, spans[j].End)
-			bar.Err = bar.Err || spans[j].Err
-			bar.inputs++
-		}
-		last := spans[j-1]
-		bar.Label = timelineLabel(first)
-		if bar.inputs > 1 {
-			bar.Label += "…" + timelineLabel(last)
-		}
-		bars = append(bars, bar)
-		i = j
-	}
-	return bars
-}
-
-// timelineLabel is what a span's bar says: its label, or its input's index.
+// timelineLabel is what a span's bar says: its label, or its input's index,
+// and for a span of several inputs, the first's and the last's.
 func timelineLabel(s Span) string {
+	if s.count() > 1 {
+		return inputName(s.Label, s.Input) + "…" + inputName(s.lastLabel, s.last)
+	}
+	return inputName(s.Label, s.Input)
+}
+
+// inputName is an input's label, or "#" and its index if it has none.
+func inputName(label string, input int) string {
 	switch {
-	case s.Label != "":
-		return s.Label
-	case s.Input >= 0:
-		return "#" + strconv.Itoa(s.Input)
+	case label != "":
+		return label
+	case input >= 0:
+		return "#" + strconv.Itoa(input)
 	}
 	return ""
 }

@@ -130,7 +130,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	j := &job[T, R]{ctx: ctx, stop: cancel, ex: ex, task: t, inputs: inputs, chunk: ex.chunkSize(len(inputs)),
-		batches: make(chan batch[R], len(inputs))}
+		perSpan: inputsPerSpan(len(inputs)), out: newOutbox[R]()}
 	be := newBackend[T, R](ex)
 	started, err := be.start(j)
 	if started {
@@ -143,7 +143,9 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 
 	j.trace = NewTrace(r.Executor, workers)
 	j.trace.label = func(i int) string { return label(inputs[i]) }
-	j.trace.spans = make([]Span, 0, len(inputs)) // one per input: no copying as they come
+	// One span per input of a small run, about timelineMaxBars for a big
+	// one: little copying as they come.
+	j.trace.spans = make([]Span, 0, min(len(inputs), timelineMaxBars))
 	r.Trace = j.trace
 	idle := make(chan struct{}) // closed when no worker will deliver again
 	go func() {
@@ -183,25 +185,28 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 		pending -= fresh
 		show.add(fresh)
 	}
+	var got []batch[R]
 	drain := func() {
-		for {
-			select {
-			case b := <-j.batches:
-				apply(b)
-			default:
-				return
-			}
+		got = j.out.take(got)
+		for _, b := range got {
+			apply(b)
 		}
 	}
 	stoppedEarly := false
 collect:
 	for pending > 0 {
 		select {
-		case b := <-j.batches:
-			apply(b)
-			if ex.failFast && len(failures) > 0 {
-				stoppedEarly = true
-				break collect
+		case <-j.out.ready:
+			got = j.out.take(got)
+			for k, b := range got {
+				apply(b)
+				if ex.failFast && len(failures) > 0 {
+					for _, b := range got[k+1:] {
+						apply(b) // collected already: their outcomes count
+					}
+					stoppedEarly = true
+					break collect
+				}
 			}
 		case <-ctx.Done():
 			stoppedEarly = true

@@ -1,7 +1,8 @@
 package kit
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -10,6 +11,10 @@ import (
 // Span is one piece of work on one worker: which input, from when to when.
 // Start and End are offsets from the start of the [Trace], so spans from
 // different runs line up at zero.
+//
+// A span stands for one input, unless the run was big: then it stands for
+// Inputs inputs that one worker ran one after another, Input being the
+// first (see [Trace]).
 type Span struct {
 	Worker int           // 0-based worker number
 	PID    int           // the worker's process id (Processes only; 0 otherwise)
@@ -18,15 +23,59 @@ type Span struct {
 	Label  string        // what a chart writes on the bar, e.g. the input's value
 	Start  time.Duration // offset from the trace's start
 	End    time.Duration // offset from the trace's start
-	Err    bool          // the work failed (a panic, a dead worker)
+	Err    bool          // the work failed (a panic, a dead worker); for several inputs, one of them did
+	// Inputs is how many inputs the span stands for: 0 or 1 for one (the
+	// span of a small run, or one added by hand), more for a big run's.
+	Inputs int
+
+	busy time.Duration // time at work inside Start..End, if spans were merged; 0: all of it
+	last int           // the last input merged in, if Inputs > 1
+	// lastLabel is the label of the last span merged in, so that a merged
+	// span reads "first…last".
+	lastLabel string
 }
 
 // Duration is how long the span lasted.
 func (s Span) Duration() time.Duration { return s.End - s.Start }
 
+// count is how many inputs s stands for.
+func (s Span) count() int { return max(s.Inputs, 1) }
+
+// busyTime is how long s was at work: its duration, less the gaps between
+// the spans merged into it.
+func (s Span) busyTime() time.Duration {
+	if s.busy > 0 {
+		return s.busy
+	}
+	return s.Duration()
+}
+
+// merge makes s stand for b too: b is the same worker's next span.
+func (s *Span) merge(b Span) {
+	s.busy = s.busyTime() + b.busyTime()
+	s.End = max(s.End, b.End)
+	s.Err = s.Err || b.Err
+	s.Inputs = s.count() + b.count()
+	s.last, s.lastLabel = b.Input, b.Label
+	if b.Inputs > 1 {
+		s.last, s.lastLabel = b.last, b.lastLabel
+	}
+}
+
+// sameRow reports whether a and b ran on the same worker, in the same process.
+func sameRow(a, b Span) bool { return a.Worker == b.Worker && a.PID == b.PID && a.Host == b.Host }
+
 // Trace records which worker did what, when. The zero value is not ready to
 // use: call [NewTrace], which starts the clock. A Trace is safe for concurrent
 // use, so hand-written goroutines can record into one trace.
+//
+// A trace's memory is bounded, whatever the number of inputs: it keeps up to
+// 10,000 spans, one per input. Past that, it merges each worker's
+// neighbouring spans two by two, as many times as it takes, so that a span
+// stands for several inputs run one after another ([Span.Inputs]); the
+// counts of inputs and busy times of [Trace.Load] stay exact. Runs of
+// [Map] over more than 2,000 inputs, more than a timeline draws one by one
+// ([TimelineChart]), record such spans from the start, about 2,000 of them.
 type Trace struct {
 	mu      sync.Mutex
 	start   time.Time
@@ -63,6 +112,7 @@ func (t *Trace) Add(s Span) {
 		t.Workers = s.Worker + 1
 	}
 	t.spans = append(t.spans, s)
+	t.bound()
 }
 
 // Since is the time elapsed from the trace's start to now, handy for spans
@@ -103,15 +153,62 @@ func (t *Trace) Spans() []Span {
 			if s.Label == "" && s.Input >= 0 {
 				out[i].Label = t.label(s.Input)
 			}
+			if s.count() > 1 && s.lastLabel == "" && s.last >= 0 {
+				out[i].lastLabel = t.label(s.last)
+			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Worker != out[j].Worker {
-			return out[i].Worker < out[j].Worker
-		}
-		return out[i].Start < out[j].Start
-	})
+	sortSpans(out)
 	return out
+}
+
+// mergeSpans merges each run of up to n neighbouring spans of one worker
+// into one span, in place, and returns the merged spans.
+func mergeSpans(spans []Span, n int) []Span {
+	out := spans[:0]
+	for i := 0; i < len(spans); {
+		s, j := spans[i], i+1
+		for ; j < len(spans) && j < i+n && sameRow(s, spans[j]); j++ {
+			s.merge(spans[j])
+		}
+		out = append(out, s)
+		i = j
+	}
+	return out
+}
+
+// inputsPerSpan is how many inputs a span of a run over n inputs stands
+// for: one, unless a timeline would draw more bars than it can show (it
+// would merge them), and timing each input would cost more than the input.
+func inputsPerSpan(n int) int {
+	return (n + timelineMaxBars - 1) / timelineMaxBars
+}
+
+// sortSpans orders spans by worker, then start.
+func sortSpans(spans []Span) {
+	slices.SortStableFunc(spans, func(a, b Span) int {
+		return cmp.Or(cmp.Compare(a.Worker, b.Worker), cmp.Compare(a.Start, b.Start))
+	})
+}
+
+// traceMaxSpans is how many spans a trace keeps before it merges them: the
+// run sizes up to which a trace has one span per input.
+const traceMaxSpans = 10_000
+
+// bound merges neighbouring spans of each worker two by two until the
+// trace holds no more than traceMaxSpans: each merge halves it, so that
+// adding a span costs the same on average however many came before.
+// Called with t.mu held.
+func (t *Trace) bound() {
+	for len(t.spans) > traceMaxSpans {
+		sortSpans(t.spans)
+		out := mergeSpans(t.spans, 2)
+		if len(out) == len(t.spans) {
+			return // one span per worker: nothing left to merge
+		}
+		clear(t.spans[len(out):])
+		t.spans = out
+	}
 }
 
 // WorkerLoad is how one worker spent a traced run.
@@ -145,8 +242,8 @@ func workerLoads(spans []Span, workers int, total time.Duration) []WorkerLoad {
 			continue
 		}
 		l := &loads[s.Worker]
-		l.Inputs++
-		l.Busy += s.Duration()
+		l.Inputs += s.count()
+		l.Busy += s.busyTime()
 		if s.PID != 0 {
 			l.PID, l.Host = s.PID, s.Host
 		}
@@ -178,4 +275,5 @@ func (t *Trace) addSpans(spans []Span) {
 		t.Workers = max(t.Workers, s.Worker+1)
 	}
 	t.spans = append(t.spans, spans...)
+	t.bound()
 }

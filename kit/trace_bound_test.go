@@ -1,0 +1,103 @@
+package kit
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// incTask is a trivial task, the scale benchmark's as well as Python's
+// (testdata/scale_bench.py).
+var incTask = Task("bench-inc", func(x int) int { return x + 1 })
+
+// spanInputs is how many inputs spans stand for, and the most one span does.
+func spanInputs(spans []Span) (total, most int) {
+	for _, s := range spans {
+		total += s.count()
+		most = max(most, s.count())
+	}
+	return total, most
+}
+
+func TestSmallRunHasASpanPerInput(t *testing.T) {
+	r := Map(Threads(2), incTask, inputs(timelineMaxBars))
+	spans := r.Trace.Spans()
+	if total, most := spanInputs(spans); len(spans) != timelineMaxBars || total != timelineMaxBars || most != 1 {
+		t.Fatalf("%d spans for %d inputs, up to %d inputs a span; want one per input", len(spans), total, most)
+	}
+}
+
+func TestBigRunHasABoundedTrace(t *testing.T) {
+	const n = 200_000
+	for _, ex := range []Executor{Threads(2), Threads(2).WithChunk(1), Processes(2)} {
+		t.Run(ex.String(), func(t *testing.T) {
+			r := Map(ex, incTask, inputs(n))
+			if r.Err != nil || r.Results[n-1] != n {
+				t.Fatalf("Err %v, last result %d", r.Err, r.Results[n-1])
+			}
+			spans := r.Trace.Spans()
+			total, most := spanInputs(spans)
+			if total != n || len(spans) > traceMaxSpans || most < 2 {
+				t.Fatalf("%d spans for %d inputs (want %d), up to %d a span; want at most %d spans",
+					len(spans), total, n, most, traceMaxSpans)
+			}
+			ran, busy := 0, time.Duration(0)
+			for _, l := range r.Trace.Load() {
+				ran, busy = ran+l.Inputs, busy+l.Busy
+				if l.Busy > r.Trace.Total() { // a worker may get no chunk: the other took them all
+					t.Errorf("worker %d busy %v in a run of %v", l.Worker, l.Busy, r.Trace.Total())
+				}
+			}
+			if ran != n || busy <= 0 {
+				t.Errorf("Load counts %d inputs, busy %v; want %d inputs", ran, busy, n)
+			}
+			if text := TimelineChart(r.Trace).text; !strings.Contains(text, "200,000 inputs") && !strings.Contains(text, "200000 inputs") {
+				t.Errorf("the timeline does not count every input:\n%s", text)
+			}
+		})
+	}
+}
+
+func TestTraceMergesSpansPastItsBoundAndKeepsLoadExact(t *testing.T) {
+	const n = 3*traceMaxSpans + 1
+	tr := NewTrace("by hand", 2)
+	// Worker w runs input i from 2i µs to 2i+1 µs: busy half the time.
+	for i := range n {
+		tr.Add(Span{Worker: i % 2, Input: i, Label: "x" + strings.Repeat("y", i%3),
+			Start: time.Duration(2*i) * time.Microsecond, End: time.Duration(2*i+1) * time.Microsecond})
+	}
+	tr.Stop()
+	spans := tr.Spans()
+	if total, _ := spanInputs(spans); len(spans) > traceMaxSpans || total != n {
+		t.Fatalf("%d spans standing for %d inputs; want at most %d for %d", len(spans), total, traceMaxSpans, n)
+	}
+	loads := tr.Load()
+	if loads[0].Inputs != (n+1)/2 || loads[1].Inputs != n/2 {
+		t.Errorf("Load counts %d and %d inputs, want %d and %d", loads[0].Inputs, loads[1].Inputs, (n+1)/2, n/2)
+	}
+	if want := time.Duration(n/2) * time.Microsecond; loads[1].Busy != want {
+		t.Errorf("worker 1 busy %v, want %v: merging must not count the gaps", loads[1].Busy, want)
+	}
+	if l := timelineLabel(spans[0]); l != "x…"+spans[0].lastLabel || spans[0].lastLabel == "" {
+		t.Errorf("a merged span is labelled %q, want its first and last inputs'", l)
+	}
+}
+
+func TestMergedSpanOfAMapNamesFirstAndLastInput(t *testing.T) {
+	r := Map(Serial(), incTask, inputs(3*timelineMaxBars))
+	s := r.Trace.Spans()[0]
+	if got := timelineLabel(s); s.Input != 0 || s.Inputs != 3 || got != "0…2" {
+		t.Errorf("first span: input %d, %d inputs, label %q; want 0, 3, \"0…2\"", s.Input, s.Inputs, got)
+	}
+}
+
+// BenchmarkTraceAdd is adding spans one by one to a trace past its bound:
+// the merges must keep the cost per span flat.
+func BenchmarkTraceAdd(b *testing.B) {
+	tr := NewTrace("bench", 2)
+	i := 0
+	for b.Loop() {
+		tr.Add(Span{Worker: i % 2, Input: i, Start: time.Duration(i), End: time.Duration(i + 1)})
+		i++
+	}
+}
