@@ -197,7 +197,8 @@ func (g *goroutines[T, R]) work(j *job[T, R]) {
 }
 
 // worker is worker w: it runs chunks until none is left. It reads the
-// clock once per span: each span starts when the one before it ended.
+// clock once per span (a span starts when the one before it ended), and
+// in a big run checks the context once per span, not once per input.
 func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
 	for {
 		lo, hi, ok := j.take()
@@ -207,31 +208,49 @@ func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
 		b := batch[R]{lo: lo, values: make([]R, 0, hi-lo)}
 		spans := make([]Span, 0, (hi-lo+j.perSpan-1)/j.perSpan)
 		span := Span{Worker: w, Input: lo, Start: j.trace.Since()}
-		for i := lo; i < hi; i++ {
-			v, err := j.task.call(i, j.inputs[i])
-			if te, ok := err.(*TaskError); ok {
-				te.Worker = w
+		for i := lo; i < hi; {
+			end := min(span.Input+j.perSpan, hi)
+			var failure *TaskError
+			i, failure = runInputs(j, &b, i, end)
+			if failure != nil {
+				failure.Worker, span.Err = w, true
 			}
-			b.add(v, err)
-			span.Err = span.Err || err != nil
-			failed := err != nil && j.ex.failFast
-			if n := i + 1 - span.Input; n < j.perSpan && i+1 < hi && !failed {
-				continue
+			stop := failure != nil && j.ex.failFast
+			if i < end && !stop {
+				continue // the rest of the span, after a failure
 			}
-			// The span is complete; in a big run, the context is checked
-			// once a span, not once an input.
 			span.End = j.trace.Since()
-			if n := i + 1 - span.Input; n > 1 {
-				span.Inputs, span.last = n, i
+			if n := i - span.Input; n > 1 {
+				span.Inputs, span.last = n, i-1
 			}
 			spans = append(spans, span)
-			if failed || j.ctx.Err() != nil {
+			if stop || j.ctx.Err() != nil {
 				break
 			}
-			span = Span{Worker: w, Input: i + 1, Start: span.End}
+			span = Span{Worker: w, Input: i, Start: span.End}
 		}
 		j.deliver(b, spans)
 	}
+}
+
+// runInputs runs inputs [i, end) of j, adding their outcomes to b, until
+// one panics. It returns the index after the last input it ran, and the
+// failure it stopped on, if any. One recover for many inputs: recovering
+// once per input costs more than a trivial task.
+func runInputs[T, R any](j *job[T, R], b *batch[R], i, end int) (next int, failure *TaskError) {
+	next = i
+	defer func() {
+		if p := recover(); p != nil {
+			failure = j.task.panicked(next, j.inputs[next], p)
+			var zero R
+			b.add(zero, failure)
+			next++
+		}
+	}()
+	for f := j.task.f; next < end; next++ {
+		b.add(f(j.inputs[next]), nil)
+	}
+	return next, nil
 }
 
 func (g *goroutines[T, R]) stop() {

@@ -162,6 +162,17 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	pending := len(inputs)
 	finished := make([]bool, len(inputs))
 	apply := func(b batch[R]) {
+		if hi := b.lo + len(b.values); b.errs == nil && opt.each == nil && !slices.Contains(finished[b.lo:hi], true) {
+			// The common case, done in bulk: every outcome is a result,
+			// and new.
+			copy(r.Results[b.lo:hi], b.values)
+			for i := range finished[b.lo:hi] {
+				finished[b.lo+i] = true
+			}
+			pending -= len(b.values)
+			show.add(len(b.values))
+			return
+		}
 		fresh := 0
 		for k, v := range b.values {
 			i := b.lo + k

@@ -108,10 +108,17 @@ func (t *TaskFunc[T, R]) usable(ex Executor) error {
 func (t *TaskFunc[T, R]) call(i int, x T) (r R, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = &TaskError{Task: t.name, Input: i, Arg: label(x), Panic: p, Stack: string(debug.Stack())}
+			err = t.panicked(i, x, p)
 		}
 	}()
 	return t.f(x), nil
+}
+
+// panicked is how input i, x, failed when t panicked with p on it. Called
+// from a deferred function, while panicking, it records the stack of the
+// panicking goroutine.
+func (t *TaskFunc[T, R]) panicked(i int, x T, p any) *TaskError {
+	return &TaskError{Task: t.name, Input: i, Arg: label(x), Panic: p, Stack: string(debug.Stack())}
 }
 
 // registered holds the package-level tasks by name, with where each was
