@@ -58,9 +58,13 @@ func SpreadChart(title string, runs []time.Duration) Chart {
 		subtitle += fmt.Sprintf(" · %s with a negative time left out", chartCount(skipped, "run"))
 	}
 
-	points := make([]opts.ScatterData, len(kept))
-	for i, d := range kept {
-		points[i] = opts.ScatterData{Value: []any{i + 1, chartNum(unit.of(d))}}
+	drawn := chartDownsample(len(kept), func(i int) float64 { return float64(kept[i]) })
+	if len(drawn) < len(kept) {
+		subtitle += fmt.Sprintf(" · %d runs drawn, the fastest and slowest of each stretch", len(drawn))
+	}
+	points := make([]opts.ScatterData, len(drawn))
+	for k, i := range drawn {
+		points[k] = opts.ScatterData{Value: []any{i + 1, chartNum(unit.of(kept[i]))}}
 	}
 	xAxis := chartXAxis("run")
 	xAxis.Min, xAxis.Max, xAxis.MinInterval = chartNum(0.5), chartNum(float64(len(kept))+0.5), 1

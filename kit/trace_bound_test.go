@@ -101,3 +101,34 @@ func BenchmarkTraceAdd(b *testing.B) {
 		i++
 	}
 }
+
+func TestChartsDownsampleBigSeries(t *testing.T) {
+	const n = 100_000
+	x, y := make([]float64, n), make([]float64, n)
+	runs := make([]time.Duration, n)
+	for i := range n {
+		x[i], y[i] = float64(i), float64(i%7)
+		runs[i] = time.Millisecond + time.Duration(i%5)*time.Microsecond
+	}
+	y[12_345] = 1000                    // a peak
+	runs[54_321] = 9 * time.Millisecond // an outlier
+	xy := XYChart("", XYAxis{Name: "x"}, XYAxis{Name: "y"}, XYSeries{Name: "s", X: x, Y: y})
+	spread := SpreadChart("", runs)
+	for _, c := range []struct {
+		chart      Chart
+		says, peak string
+	}{
+		{xy, "2000 of 100000 points drawn", "[12345,1000]"},
+		{spread, "2000 runs drawn", "[54322,9]"},
+	} {
+		if !strings.Contains(c.chart.String(), c.says) {
+			t.Errorf("%s does not say it was downsampled:\n%.300s", c.chart.Title, c.chart.String())
+		}
+		if !strings.Contains(c.chart.option, c.peak) {
+			t.Errorf("%s lost its extreme point %s", c.chart.Title, c.peak)
+		}
+		if len(c.chart.HTML()) > 300_000 {
+			t.Errorf("%s: %d bytes of HTML", c.chart.Title, len(c.chart.HTML()))
+		}
+	}
+}
