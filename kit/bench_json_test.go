@@ -95,6 +95,11 @@ func TestBenchJSON(t *testing.T) {
 	fig.Ratio("startup_x_floor", "processes_startup_ms", "exec_floor_ms")
 	fig.Ratio("threads_x_waitgroup", "threads_ns_per_input", "waitgroup_ns_per_input")
 
+	// 10^3 to 10^7 inputs beside Python, each size in a fresh process.
+	for k, v := range scaleFigures(t) {
+		fig[k] = v
+	}
+
 	b, err := fig.Write(out) // the first figures of `make bench`: a new file
 	if err != nil {
 		t.Fatal(err)

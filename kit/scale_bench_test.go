@@ -1,0 +1,176 @@
+package kit
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"parallelgo.dev/course/kit/internal/benchfig"
+)
+
+// scaleEnv asks a fresh copy of the test binary for one scale measurement:
+// "threads:N" or "processes:N".
+const scaleEnv = "KIT_BENCH_SCALE"
+
+// TestScaleChild is not a test: with KIT_BENCH_SCALE=threads:N (or
+// processes:N) it maps incTask over N ints on Threads(2) (Processes(2),
+// start-up included) once, after a warm-up map of 1,000 of them, and
+// prints the wall time and this process's peak resident memory, as
+// testdata/scale_bench.py does for Python.
+func TestScaleChild(t *testing.T) {
+	spec := os.Getenv(scaleEnv)
+	if spec == "" {
+		t.Skip("set " + scaleEnv + "=threads:N or processes:N (TestBenchJSON does)")
+	}
+	kind, size, _ := strings.Cut(spec, ":")
+	n, err := strconv.Atoi(size)
+	if err != nil || n <= 0 {
+		t.Fatalf("%s=%q: want threads:N or processes:N", scaleEnv, spec)
+	}
+	ex := map[string]Executor{"threads": Threads(2), "processes": Processes(2)}[kind]
+	if ex.kind == serialKind {
+		t.Fatalf("%s=%q: want threads:N or processes:N", scaleEnv, spec)
+	}
+	xs := make([]int, n)
+	for i := range xs {
+		xs[i] = i
+	}
+	Map(ex, incTask, xs[:min(n, 1000)]) // warm up, as Python does
+	start := time.Now()
+	r := Map(ex, incTask, xs)
+	wall := time.Since(start)
+	if r.Err != nil || r.Results[n-1] != n {
+		t.Fatalf("%s: %v", spec, r.Err)
+	}
+	peak, err := peakKB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("wall-ns %d maxrss-kb %d\n", wall.Nanoseconds(), peak)
+}
+
+// peakKB is this process's peak resident memory in kB, VmHWM in
+// /proc/self/status: getrusage's Maxrss would be the parent's if that
+// was more, as Linux keeps it across exec (and Go starts children with
+// vfork, so the parent's memory is the child's until it execs).
+func peakKB() (int, error) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(b)) {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			return strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM in /proc/self/status")
+}
+
+// scaleSizes are the input counts of the scale benchmark.
+var scaleSizes = []int{1e3, 1e4, 1e5, 1e6, 1e7}
+
+// scaleReps is how many times a size is measured: often for small sizes,
+// where one preemption by another program doubles a run; once at 10^7,
+// where one run of Python's Pool takes seconds.
+func scaleReps(n int) int {
+	switch {
+	case n >= 1e7:
+		return 1
+	case n >= 1e6:
+		return 3
+	}
+	return 5
+}
+
+// scaleChildTimeout caps one measurement: Python's Pool at 10^7 inputs
+// takes about 6 s here; one that takes longer is left out, and said so.
+const scaleChildTimeout = 60 * time.Second
+
+// scaleFigures measures one map of a trivial task over 10^3 ... 10^7 ints
+// with two workers, kit's Threads(2) and Processes(2) beside Python's
+// ThreadPool(2).map and Pool(2).map (start-up included), each size in a
+// fresh process, so that sizes do not share memory: wall time per input,
+// peak resident memory of the parent, and that memory per input.
+//
+// Its ratios: scale_threads_1e6_x_python is how many times faster
+// Threads(2) is than ThreadPool(2) at 10^6 inputs, _rss_of_python the
+// share of Python's peak memory it takes; scale_go_threads_spread_1e4_1e7
+// is the costliest input over the cheapest from 10^4 to 10^7 inputs (1
+// means flat).
+func scaleFigures(t *testing.T) benchfig.Figures {
+	fig := benchfig.Figures{}
+	py, pyErr := exec.LookPath("python3")
+	if pyErr != nil {
+		t.Log("python3 not found: no Python figures at scale")
+	}
+	// measure runs a measurement of n inputs, the program and its
+	// arguments in args, and names its figures after name: the best time
+	// of scaleReps runs (other programs share this machine), and the most
+	// memory.
+	measure := func(name string, n int, env string, args ...string) {
+		wall, rss := math.Inf(1), 0.0
+		for range scaleReps(n) {
+			ctx, cancel := context.WithTimeout(context.Background(), scaleChildTimeout)
+			cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+			cmd.Env = append(os.Environ(), env)
+			out, err := cmd.Output()
+			cancel()
+			var w, r float64
+			if err == nil {
+				_, err = fmt.Sscanf(string(out), "wall-ns %g maxrss-kb %g", &w, &r)
+			}
+			if err != nil {
+				t.Logf("%s at %d inputs: left out: %v", name, n, err)
+				return
+			}
+			wall, rss = min(wall, w), max(rss, r)
+		}
+		key := fmt.Sprintf("scale_%s_1e%d", name, scaleExp(n))
+		fig[key+"_ns_per_input"] = wall / float64(n)
+		fig[key+"_rss_mb"] = rss / 1024
+		fig[key+"_rss_bytes_per_input"] = rss * 1024 / float64(n)
+	}
+	script := filepath.Join("testdata", "scale_bench.py")
+	for _, n := range scaleSizes {
+		for _, kind := range []string{"threads", "processes"} {
+			measure("go_"+kind, n, fmt.Sprintf("%s=%s:%d", scaleEnv, kind, n), os.Args[0], "-test.run=^TestScaleChild$")
+			if pyErr == nil {
+				measure(scalePython[kind], n, "", py, script, kind, strconv.Itoa(n))
+			}
+		}
+	}
+	for _, n := range scaleSizes {
+		for _, kind := range []string{"threads", "processes"} {
+			size := fmt.Sprintf("%s_1e%d", kind, scaleExp(n))
+			goKey := "scale_go_" + size
+			pyKey := fmt.Sprintf("scale_%s_1e%d", scalePython[kind], scaleExp(n))
+			fig.Ratio("scale_"+size+"_x_python", pyKey+"_ns_per_input", goKey+"_ns_per_input")
+			fig.Ratio("scale_"+size+"_rss_of_python", goKey+"_rss_mb", pyKey+"_rss_mb")
+		}
+	}
+	for _, kind := range []string{"threads", "processes"} {
+		lo, hi := math.Inf(1), 0.0
+		for _, n := range scaleSizes[1:] {
+			if v, ok := fig[fmt.Sprintf("scale_go_%s_1e%d_ns_per_input", kind, scaleExp(n))]; ok {
+				lo, hi = min(lo, v), max(hi, v)
+			}
+		}
+		if hi > 0 {
+			fig["scale_go_"+kind+"_spread_1e4_1e7"] = hi / lo
+		}
+	}
+	return fig
+}
+
+// scalePython names Python's pool beside each kit executor.
+var scalePython = map[string]string{"threads": "python_threadpool", "processes": "python_pool"}
+
+// scaleExp is the power of ten n is.
+func scaleExp(n int) int { return int(math.Round(math.Log10(float64(n)))) }
