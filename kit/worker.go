@@ -279,20 +279,25 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 					inputs = nil // the parent could not send them, and failed them
 				}
 			}
+			// One clock reading per input (each starts when the one
+			// before ended): a reading costs as much as a trivial task.
+			start := time.Now()
 			for k, x := range inputs {
 				i := lo + k
-				start := time.Now()
 				w.slot.since.Store(start.UnixNano())
 				w.slot.running.Store(int64(i) + 1)
 				v, err := t.call(i, x)
-				res := result[R]{Input: i, Value: v, Start: start.UnixNano(), End: time.Now().UnixNano()}
+				end := time.Now()
+				res := result[R]{Input: i, Value: v, Start: start.UnixNano(), End: end.UnixNano()}
 				if te, ok := err.(*TaskError); ok {
 					res.Failed, res.Panic, res.Stack = true, fmt.Sprint(te.Panic), te.Stack
 				}
 				pending = append(pending, res)
-				if res.Failed || time.Since(flushed) >= flushEvery {
+				if res.Failed || end.Sub(flushed) >= flushEvery {
 					flush() // a failure at once: the parent may be failing fast
+					end = time.Now()
 				}
+				start = end
 			}
 			w.slot.running.Store(0)
 		}
