@@ -2,6 +2,7 @@ package kit
 
 import (
 	"context"
+	"slices"
 	"sync"
 )
 
@@ -132,8 +133,8 @@ func (j *job[T, R]) take() (lo, hi int, ok bool) {
 	return lo, hi, true
 }
 
-// deliver passes a worker's outcomes on: the spans to the trace, the batch
-// to the collector. Once the run has stopped, spans no longer count (the
+// deliver passes a worker's outcomes on: the spans to the trace (which
+// copies them, so the caller may reuse spans), the batch to the collector. Once the run has stopped, spans no longer count (the
 // trace has ended). A failure stops a WithFailFast run, after its batch is
 // sent, so that the collector, stopping, still finds it.
 func (j *job[T, R]) deliver(b batch[R], spans []Span) {
@@ -200,13 +201,14 @@ func (g *goroutines[T, R]) work(j *job[T, R]) {
 // clock once per span (a span starts when the one before it ended), and
 // in a big run checks the context once per span, not once per input.
 func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
+	var spans []Span // reused: the trace copies what it is given
 	for {
 		lo, hi, ok := j.take()
 		if !ok {
 			return
 		}
 		b := batch[R]{lo: lo, values: make([]R, 0, hi-lo)}
-		spans := make([]Span, 0, (hi-lo+j.perSpan-1)/j.perSpan)
+		spans = slices.Grow(spans[:0], (hi-lo+j.perSpan-1)/j.perSpan)
 		span := Span{Worker: w, Input: lo, Start: j.trace.Since()}
 		for i := lo; i < hi; {
 			end := min(span.Input+j.perSpan, hi)
