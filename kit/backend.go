@@ -11,7 +11,9 @@ import (
 // ready its workers, lets it run, and collects what comes back. A backend
 // only moves work: it takes chunks of inputs from the job in input order,
 // runs them on its workers, and delivers each chunk's outcomes as a batch
-// with one span per input. Map, Submit, MapUnordered, Compare, traces and
+// with its spans: one per input, or, in a run too big for that, one per
+// job.perSpan inputs (a worker process's per-input spans are merged on
+// delivery). Map, Submit, MapUnordered, Compare, traces and
 // progress see the job's side only, so a new backend (worker processes on
 // other machines, say) changes none of them.
 
