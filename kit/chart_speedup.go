@@ -126,7 +126,7 @@ func SpeedupChart(title string, points []SpeedupPoint) Chart {
 	}
 	sp := newSpeedups(points)
 	if len(sp.points) == 0 {
-		return chartMessage(title, fmt.Sprintf("no measurements to draw (%s with no workers or no time)", chartCount(sp.skipped, "point")))
+		return chartMessage(title, fmt.Sprintf("no measurements to draw (%s with no workers or no time)", formatCount(sp.skipped, "point")))
 	}
 	serial, fitted := sp.fit()
 	top := sp.points[len(sp.points)-1].Workers
@@ -136,7 +136,7 @@ func SpeedupChart(title string, points []SpeedupPoint) Chart {
 	}
 	subtitle := amdahlSummary(serial, fitted)
 	if sp.skipped > 0 {
-		subtitle += fmt.Sprintf(" · %s with no workers or no time left out", chartCount(sp.skipped, "point"))
+		subtitle += fmt.Sprintf(" · %s with no workers or no time left out", formatCount(sp.skipped, "point"))
 	}
 
 	measured := make([]opts.ScatterData, len(sp.points))
@@ -161,7 +161,7 @@ func SpeedupChart(title string, points []SpeedupPoint) Chart {
 
 	line := charts.NewLine()
 	line.SetGlobalOptions(append(chartCommon(title, subtitle),
-		charts.WithColorsOpts(opts.Colors{chartIdealColor, chartColors[1], chartColors[0]}),
+		charts.WithColorsOpts(opts.Colors{paletteIdeal, paletteSeries[1], paletteSeries[0]}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
 			Formatter: chartJSFunc(speedupTooltip(unit))}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "12", Top: "6"}),
@@ -187,7 +187,7 @@ func SpeedupChart(title string, points []SpeedupPoint) Chart {
 	scatter := charts.NewScatter()
 	scatter.AddSeries("measured", measured, charts.WithSeriesOpts(func(s *charts.SingleSeries) {
 		s.SymbolSize = 11
-		s.Color = chartColors[0]
+		s.Color = paletteSeries[0]
 	}))
 	line.Overlap(scatter)
 
@@ -232,9 +232,9 @@ func speedupText(title string, sp speedups, serial float64, fitted bool, unit ch
 		rows = append(rows, []string{strconv.Itoa(p.Workers), chartDecimal(unit.of(p.Wall)),
 			"×" + chartDecimal(sp.of(p)), "×" + chartDecimal(float64(p.Workers)/float64(sp.base)), predicted})
 	}
-	text := fmt.Sprintf("%s\nspeedup over %s (%s)\n%s%s\n", title, chartCount(sp.base, "worker"), unit.format(sp.wall), chartTable("l", rows), amdahlSummary(serial, fitted))
+	text := fmt.Sprintf("%s\nspeedup over %s (%s)\n%s%s\n", title, formatCount(sp.base, "worker"), unit.format(sp.wall), textColumns("l", rows), amdahlSummary(serial, fitted))
 	if sp.skipped > 0 {
-		text += fmt.Sprintf("left out: %s with no workers or no time\n", chartCount(sp.skipped, "point"))
+		text += fmt.Sprintf("left out: %s with no workers or no time\n", formatCount(sp.skipped, "point"))
 	}
 	return text
 }

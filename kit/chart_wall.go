@@ -53,7 +53,7 @@ func wallChart(title, subtitle string, bars []WallBar, colors []string) Chart {
 	for i, r := range bars {
 		names[i] = r.Name
 		label := wallLabel(r, unit)
-		color := chartColors[i%len(chartColors)]
+		color := paletteSeries[i%len(paletteSeries)]
 		if i < len(colors) {
 			color = colors[i]
 		}
@@ -80,7 +80,7 @@ func wallChart(title, subtitle string, bars []WallBar, colors []string) Chart {
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: names, Inverse: opts.Bool(true)}),
 	)...)
 	bar.AddSeries("wall time", data, charts.WithLabelOpts(opts.Label{
-		Show: opts.Bool(true), Position: "right", Color: chartTextColor, FontSize: 12,
+		Show: opts.Bool(true), Position: "right", Color: paletteText, FontSize: 12,
 	}), charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.BarMaxWidth = "40" }))
 
 	return Chart{
@@ -116,5 +116,5 @@ func wallText(title string, bars []WallBar, unit chartUnit) string {
 		}
 		rows = append(rows, []string{r.Name, chartDecimal(unit.of(r.Wall)), speedup, par})
 	}
-	return title + "\n" + chartTable("l", rows)
+	return title + "\n" + textColumns("l", rows)
 }

@@ -40,7 +40,7 @@ func XYChart(title string, x, y XYAxis, series ...XYSeries) Chart {
 	rows := [][]string{{"series", x.Name, y.Name}}
 	points := 0
 	for i, s := range series {
-		colour := chartColors[i%len(chartColors)]
+		colour := paletteSeries[i%len(paletteSeries)]
 		var data []opts.LineData
 		for k := range min(len(s.X), len(s.Y)) {
 			if (x.Log && s.X[k] <= 0) || (y.Log && s.Y[k] <= 0) {
@@ -51,7 +51,7 @@ func XYChart(title string, x, y XYAxis, series ...XYSeries) Chart {
 				d.Symbol = "emptyCircle"
 			}
 			data = append(data, d)
-			rows = append(rows, []string{s.Name, chartDecimal(s.X[k]), chartDecimal(s.Y[k])})
+			rows = append(rows, []string{s.Name, num(s.X[k]), num(s.Y[k])})
 		}
 		points += len(data)
 		line.AddSeries(s.Name, data,
@@ -76,7 +76,7 @@ func XYChart(title string, x, y XYAxis, series ...XYSeries) Chart {
 	return Chart{
 		Title:  title,
 		kind:   "xy",
-		text:   title + "\n" + chartTable("l", rows),
+		text:   title + "\n" + textColumns("l", rows),
 		option: chartOptionJS(line),
 		height: 380,
 	}

@@ -83,7 +83,7 @@ func ExampleXYChart() {
 	// Output:
 	// Error of the estimate
 	// series  samples  error
-	// π           100   0.20
+	// π           100    0.2
 	// π         10000   0.02
 }
 
@@ -213,7 +213,7 @@ func ExampleCPUUsage() {
 func ExampleCPUUsage_String() {
 	fmt.Print(cpuUsage())
 	// Output:
-	// CPU use per core over 500 ms, sampled every 100ms (every process on the machine)
+	// CPU use per core over 500 ms, sampled every 100 ms (every process on the machine)
 	// core  mean   max  over time
 	// 0      99%  100%  █████
 	// 1      41%  100%  ▁▁▁██
