@@ -217,9 +217,9 @@ func recoverTimingPanic(f func()) (value any, stack string) {
 
 func TestTimePanicPropagates(t *testing.T) {
 	for name, call := range map[string]func(){
-		"Time":                  func() { Time(panickingTimedFunc) },
-		"TimeIt":                func() { TimeIt(panickingTimedFunc) },
-		"TimeIt(..., Loops(3))": func() { TimeIt(panickingTimedFunc, Loops(3)) },
+		"Time":                             func() { Time(panickingTimedFunc) },
+		"TimeIt":                           func() { TimeIt(panickingTimedFunc) },
+		"Timer{}.WithLoops(3).TimeIt(...)": func() { Timer{}.WithLoops(3).TimeIt(panickingTimedFunc) },
 	} {
 		var value any
 		var stack string
