@@ -90,7 +90,7 @@ func (t Overheads) chart() kit.Chart {
 		}
 		series = append(series, s)
 	}
-	return kit.XYChart(fmt.Sprintf("Overhead per task against task size (open circle: at or below %v, noise)", floorPerTask),
+	return kit.XYChart(fmt.Sprintf("Overhead per task against task size (open circle: at or below %s, noise)", kit.FormatDuration(floorPerTask)),
 		kit.XYAxis{Name: "task size (points per task)", Log: true},
 		kit.XYAxis{Name: "overhead per task (µs)", Log: true}, series...)
 }
