@@ -20,7 +20,9 @@ type Comparison struct {
 	Err error
 }
 
-// RunStats is one executor's row of a [Comparison].
+// RunStats is one executor's row of a [Comparison], a [PythonReport] and a
+// [SideBySide]. Rows built by hand put runs that kit did not make (a
+// hand-written loop, a bare WaitGroup) into the same table and chart.
 type RunStats struct {
 	Executor string
 	Timing   Timing
