@@ -33,7 +33,7 @@ func (u CPUUsage) Chart() Chart {
 		return chartMessage(title, "not measured: "+u.Err.Error())
 	case len(u.Samples) == 0 || u.Cores == 0:
 		return chartMessage(title, fmt.Sprintf("no samples: the run took %s, too short for the CPU counters, which tick every 10 ms",
-			chartUnitFor(u.Timing.Wall).format(u.Timing.Wall)))
+			FormatDuration(u.Timing.Wall)))
 	}
 	u.Samples = cpuClean(u.Samples, u.Cores)
 	end := u.Samples[len(u.Samples)-1].At
@@ -184,7 +184,7 @@ func cpuText(u CPUUsage, unit chartUnit) string {
 	program := cpuSparkline(u.Samples, func(s CPUSample) float64 { return s.Program / float64(u.Cores) })
 	return fmt.Sprintf("CPU use per core over %s, sampled every %s (every process on the machine)\n%s"+
 		"the machine: %s of %d cores busy on average\nthis program: %s cores on average  %s\n",
-		unit.format(end), FormatDuration(u.Interval), textColumns("lrrl", rows),
+		FormatDuration(end), FormatDuration(u.Interval), textColumns("lrrl", rows),
 		chartDecimal(u.BusyCores()), u.Cores, chartDecimal(u.ProgramCores()), program)
 }
 

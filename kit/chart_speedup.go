@@ -232,7 +232,7 @@ func speedupText(title string, sp speedups, serial float64, fitted bool, unit ch
 		rows = append(rows, []string{strconv.Itoa(p.Workers), chartDecimal(unit.of(p.Wall)),
 			"×" + chartDecimal(sp.of(p)), "×" + chartDecimal(float64(p.Workers)/float64(sp.base)), predicted})
 	}
-	text := fmt.Sprintf("%s\nspeedup over %s (%s)\n%s%s\n", title, formatCount(sp.base, "worker"), unit.format(sp.wall), textColumns("l", rows), amdahlSummary(serial, fitted))
+	text := fmt.Sprintf("%s\nspeedup over %s (%s)\n%s%s\n", title, formatCount(sp.base, "worker"), FormatDuration(sp.wall), textColumns("l", rows), amdahlSummary(serial, fitted))
 	if sp.skipped > 0 {
 		text += fmt.Sprintf("left out: %s with no workers or no time\n", formatCount(sp.skipped, "point"))
 	}

@@ -50,7 +50,7 @@ func SpreadChart(title string, runs []time.Duration) Chart {
 	m, s := time.Duration(mean), time.Duration(std)
 
 	subtitle := fmt.Sprintf("%s · mean %s ± %s · best %s · worst %s",
-		formatCount(len(kept), "run"), unit.format(m), unit.format(s), unit.format(best), unit.format(worst))
+		formatCount(len(kept), "run"), FormatDuration(m), FormatDuration(s), FormatDuration(best), FormatDuration(worst))
 	if best > 0 {
 		subtitle += " (×" + chartDecimal(float64(worst)/float64(best)) + " the best)"
 	}
@@ -91,7 +91,7 @@ func SpreadChart(title string, runs []time.Duration) Chart {
 		charts.WithMarkLineNameYAxisItemOpts(opts.MarkLineNameYAxisItem{Name: "mean", YAxis: chartNum(unit.of(m))}),
 		charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
 			Symbol:    []string{"none", "none"},
-			Label:     &opts.Label{Show: opts.Bool(true), Formatter: chartTextFormatter("mean " + unit.format(m)), Position: "end", Color: paletteText},
+			Label:     &opts.Label{Show: opts.Bool(true), Formatter: chartTextFormatter("mean " + FormatDuration(m)), Position: "end", Color: paletteText},
 			LineStyle: &opts.LineStyle{Type: "dashed", Color: paletteSeries[1], Width: 1.5},
 		}),
 		// A band across the plot; go-echarts spells the yAxis key of a mark

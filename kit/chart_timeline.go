@@ -81,7 +81,7 @@ func TimelineChart(tr *Trace) Chart {
 	}
 	subtitle := fmt.Sprintf("%s on %s · workers busy %.0f%% of the time · total %s",
 		formatCount(len(spans), "input"), formatCount(workers, "worker"),
-		100*busy/max(float64(workers)*float64(total), 1), unit.format(total))
+		100*busy/max(float64(workers)*float64(total), 1), FormatDuration(total))
 	if perBar > 1 {
 		subtitle += fmt.Sprintf(" · up to %d neighbouring inputs per bar", perBar)
 	}
@@ -121,7 +121,7 @@ func TimelineChart(tr *Trace) Chart {
 		charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: "total", XAxis: chartNum(unit.of(total))}),
 		charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
 			Symbol:    []string{"none", "none"},
-			Label:     &opts.Label{Show: opts.Bool(true), Formatter: chartTextFormatter("total " + unit.format(total)), Position: "start", Color: paletteText},
+			Label:     &opts.Label{Show: opts.Bool(true), Formatter: chartTextFormatter("total " + FormatDuration(total)), Position: "start", Color: paletteText},
 			LineStyle: &opts.LineStyle{Type: "dashed", Color: paletteText, Width: 1},
 		}),
 	)...)

@@ -52,7 +52,7 @@ func wallChart(title, subtitle string, bars []WallBar, colors []string) Chart {
 	data := make([]opts.BarData, len(bars))
 	for i, r := range bars {
 		names[i] = r.Name
-		label := wallLabel(r, unit)
+		label := wallLabel(r)
 		color := paletteSeries[i%len(paletteSeries)]
 		if i < len(colors) {
 			color = colors[i]
@@ -93,8 +93,8 @@ func wallChart(title, subtitle string, bars []WallBar, colors []string) Chart {
 }
 
 // wallLabel is what a bar says: "612 ms · ×1.96 · parallelism 1.97".
-func wallLabel(r WallBar, unit chartUnit) string {
-	s := unit.format(r.Wall)
+func wallLabel(r WallBar) string {
+	s := FormatDuration(r.Wall)
 	if r.Speedup != 0 {
 		s += " · ×" + chartDecimal(r.Speedup)
 	}

@@ -237,10 +237,11 @@ func chartOptionJS(c chartBuilder) string {
 // escapes would stay in the code.
 func chartJSFunc(code string) types.FuncStr { return opts.FuncOpts(code) }
 
-// chartUnit is the unit a chart writes its times in: the largest of ns, µs, ms
-// and s that is not more than the largest time shown, so that values read as
-// "1.5 s" rather than "1500 ms" or "0.0015 s". Every number of a chart (axis,
-// labels, table) uses the same unit, so columns compare at a glance.
+// chartUnit is the unit of a chart's time axis and of the time columns of
+// its text table: the largest of ns, µs, ms and s that is not more than the
+// largest time shown, so that values read as "1.5" s rather than "1500" ms or
+// "0.0015" s, and every number of a column compares at a glance. A single
+// time (a label, a subtitle) is written with FormatDuration.
 type chartUnit struct {
 	name string
 	size time.Duration
@@ -260,12 +261,6 @@ func chartUnitFor(largest time.Duration) chartUnit {
 
 // of is d in the unit.
 func (u chartUnit) of(d time.Duration) float64 { return float64(d) / float64(u.size) }
-
-// format writes d in the unit with three significant digits, or two
-// decimals: "605 ms", "61.2 ms", "6.12 ms", "0.41 ms".
-func (u chartUnit) format(d time.Duration) string {
-	return chartDecimal(u.of(d)) + " " + u.name
-}
 
 // chartDecimal writes v with three significant digits for values from 1 up,
 // and two decimals below, without exponents.

@@ -202,7 +202,8 @@ func TestChartUnit(t *testing.T) {
 		{time.Second, 61200 * time.Millisecond, "61.2 s"},
 		{time.Second, 612 * time.Second, "612 s"},
 	} {
-		if got := chartUnitFor(c.largest).format(c.d); got != c.want {
+		u := chartUnitFor(c.largest)
+		if got := chartDecimal(u.of(c.d)) + " " + u.name; got != c.want {
 			t.Errorf("unit for %v formats %v as %q, want %q", c.largest, c.d, got, c.want)
 		}
 	}

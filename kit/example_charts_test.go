@@ -136,7 +136,7 @@ func ExampleSpeedupChart() {
 	}))
 	// Output:
 	// Speedup of crunch
-	// speedup over 1 worker (1.00 s)
+	// speedup over 1 worker (1 s)
 	// workers  wall (s)  speedup  ideal  Amdahl
 	// 1            1.00    ×1.00  ×1.00   ×1.00
 	// 2            0.55    ×1.82  ×2.00   ×1.82
