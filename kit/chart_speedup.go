@@ -153,7 +153,7 @@ func SpeedupChart(title string, points []SpeedupPoint) Chart {
 		highest = max(highest, sp.of(p))
 	}
 	// Labels are whole numbers, or tenths below 10.
-	yAxis := chartYAxis("speedup (×)", max(len(strconv.Itoa(int(highest))), 3))
+	yAxis := chartYAxis("speedup (x)", max(len(strconv.Itoa(int(highest))), 3))
 	// Ticks at whole, round numbers of workers, the last one at or past top.
 	step := workersTick(top)
 	xAxis := chartXAxis("workers")
@@ -208,15 +208,15 @@ func amdahlSummary(serial float64, fitted bool) string {
 	case serial < 0.0005:
 		return "Amdahl fit: serial fraction s = 0.000, no limit to the speedup seen"
 	}
-	return fmt.Sprintf("Amdahl fit: serial fraction s = %.3f, so at most ×%s with unlimited workers",
-		serial, chartDecimal(1/serial))
+	return fmt.Sprintf("Amdahl fit: serial fraction s = %.3f, so at most %s with unlimited workers",
+		serial, formatRatio(1/serial))
 }
 
 // speedupTooltip describes the point under the mouse.
 func speedupTooltip(unit chartUnit) string {
 	return `function (p) {
   var v = p.value;
-  var s = '<b>' + p.seriesName + '</b><br/>' + (+v[0]).toFixed(v[0] % 1 ? 1 : 0) + ' workers: ×' + (+v[1]).toFixed(2);
+  var s = '<b>' + p.seriesName + '</b><br/>' + (+v[0]).toFixed(v[0] % 1 ? 1 : 0) + ' workers: ' + (+v[1]).toFixed(2) + 'x';
   if (v.length > 2) s += '<br/>wall time ' + (+v[2]).toPrecision(3) + ' ` + unit.name + `';
   return s;
 }`
@@ -227,10 +227,10 @@ func speedupText(title string, sp speedups, serial float64, fitted bool, unit ch
 	for _, p := range sp.points {
 		predicted := "-"
 		if fitted {
-			predicted = "×" + chartDecimal(sp.amdahl(serial, float64(p.Workers)))
+			predicted = formatRatio(sp.amdahl(serial, float64(p.Workers)))
 		}
 		rows = append(rows, []string{strconv.Itoa(p.Workers), chartDecimal(unit.of(p.Wall)),
-			"×" + chartDecimal(sp.of(p)), "×" + chartDecimal(float64(p.Workers)/float64(sp.base)), predicted})
+			formatRatio(sp.of(p)), formatRatio(float64(p.Workers) / float64(sp.base)), predicted})
 	}
 	text := fmt.Sprintf("%s\nspeedup over %s (%s)\n%s%s\n", title, formatCount(sp.base, "worker"), FormatDuration(sp.wall), textColumns("l", rows), amdahlSummary(serial, fitted))
 	if sp.skipped > 0 {

@@ -52,7 +52,7 @@ func SpreadChart(title string, runs []time.Duration) Chart {
 	subtitle := fmt.Sprintf("%s · mean %s ± %s · best %s · worst %s",
 		formatCount(len(kept), "run"), FormatDuration(m), FormatDuration(s), FormatDuration(best), FormatDuration(worst))
 	if best > 0 {
-		subtitle += " (×" + chartDecimal(float64(worst)/float64(best)) + " the best)"
+		subtitle += " (" + formatRatio(float64(worst)/float64(best)) + " the best)"
 	}
 	if skipped > 0 {
 		subtitle += fmt.Sprintf(" · %s with a negative time left out", formatCount(skipped, "run"))

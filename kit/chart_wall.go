@@ -92,11 +92,11 @@ func wallChart(title, subtitle string, bars []WallBar, colors []string) Chart {
 	}
 }
 
-// wallLabel is what a bar says: "612 ms · ×1.96 · parallelism 1.97".
+// wallLabel is what a bar says: "612 ms · 1.96x · parallelism 1.97".
 func wallLabel(r WallBar) string {
 	s := FormatDuration(r.Wall)
 	if r.Speedup != 0 {
-		s += " · ×" + chartDecimal(r.Speedup)
+		s += " · " + formatRatio(r.Speedup)
 	}
 	if r.Parallelism != 0 && !math.IsNaN(r.Parallelism) {
 		s += " · parallelism " + chartDecimal(r.Parallelism)
@@ -109,7 +109,7 @@ func wallText(title string, bars []WallBar, unit chartUnit) string {
 	for _, r := range bars {
 		speedup, par := "-", "-"
 		if r.Speedup != 0 {
-			speedup = "×" + chartDecimal(r.Speedup)
+			speedup = formatRatio(r.Speedup)
 		}
 		if r.Parallelism != 0 {
 			par = chartDecimal(r.Parallelism)

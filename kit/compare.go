@@ -110,7 +110,7 @@ func (c Comparison) table() Table {
 		t.Align = "lrrrrrl"[:len(t.Header)]
 	}
 	for _, r := range c.Runs {
-		row := []any{r.Executor, r.Timing.Wall, r.Timing.CPU(), fmt.Sprintf("%.2f", r.Timing.Parallelism()), fmt.Sprintf("%.2fx", r.Speedup)}
+		row := []any{r.Executor, r.Timing.Wall, r.Timing.CPU(), fmt.Sprintf("%.2f", r.Timing.Parallelism()), formatRatio(r.Speedup)}
 		if startups {
 			var startup any
 			if r.Startup > 0 {

@@ -91,3 +91,8 @@ func formatCount(n int, noun string) string {
 	}
 	return s
 }
+
+// formatRatio writes a speedup or any other "times as much" as the lessons
+// do: "1.82x", "10.1x", "0.95x" (three significant digits, or two decimals
+// below 1).
+func formatRatio(v float64) string { return chartDecimal(v) + "x" }
