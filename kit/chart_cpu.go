@@ -33,13 +33,13 @@ func (u CPUUsage) Chart() Chart {
 		return chartMessage(title, "not measured: "+u.Err.Error())
 	case len(u.Samples) == 0 || u.Cores == 0:
 		return chartMessage(title, fmt.Sprintf("no samples: the run took %s, too short for the CPU counters, which tick every 10 ms",
-			chartUnitFor(u.Timing.Wall).format(u.Timing.Wall)))
+			FormatDuration(u.Timing.Wall)))
 	}
 	u.Samples = cpuClean(u.Samples, u.Cores)
 	end := u.Samples[len(u.Samples)-1].At
 	unit := chartUnitFor(end)
-	subtitle := fmt.Sprintf("this program: %s cores on average · the machine: %s of %d cores busy · sampled every %v",
-		chartDecimal(u.ProgramCores()), chartDecimal(u.BusyCores()), u.Cores, u.Interval)
+	subtitle := fmt.Sprintf("this program: %s cores on average · the machine: %s of %d cores busy · sampled every %s",
+		chartDecimal(u.ProgramCores()), chartDecimal(u.BusyCores()), u.Cores, FormatDuration(u.Interval))
 
 	xAxis := chartXAxis("time (" + unit.name + ")")
 	xAxis.Max = chartNum(unit.of(end))
@@ -84,20 +84,20 @@ func (u CPUUsage) Chart() Chart {
 	// Each area fills down to zero, so the top of the stack goes first and
 	// every core below paints over it.
 	for c := u.Cores - 1; c >= 0; c-- {
-		color := chartColors[c%len(chartColors)]
+		color := paletteSeries[c%len(paletteSeries)]
 		style := []charts.SeriesOpts{
 			charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: color}),
 			charts.WithAreaStyleOpts(opts.AreaStyle{Color: color, Opacity: opts.Float(1)}),
-			charts.WithLineStyleOpts(opts.LineStyle{Color: "#ffffff", Width: 0.5}),
+			charts.WithLineStyleOpts(opts.LineStyle{Color: palettePaper, Width: 0.5}),
 		}
 		if c == 0 {
 			style = append(style,
 				charts.WithMarkLineNameYAxisItemOpts(opts.MarkLineNameYAxisItem{Name: "all cores", YAxis: u.Cores}),
 				charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
 					Symbol:    []string{"none", "none"},
-					Label:     &opts.Label{Show: opts.Bool(true), Formatter: chartTextFormatter(fmt.Sprintf("all %d cores", u.Cores)), Position: "insideEndTop", Color: chartTextColor},
-					LineStyle: &opts.LineStyle{Type: "dashed", Color: chartTextColor, Width: 1},
+					Label:     &opts.Label{Show: opts.Bool(true), Formatter: chartTextFormatter(fmt.Sprintf("all %d cores", u.Cores)), Position: "insideEndTop", Color: paletteText},
+					LineStyle: &opts.LineStyle{Type: "dashed", Color: paletteText, Width: 1},
 				}))
 		}
 		line.AddSeries(names[c], series[c], style...)
@@ -109,8 +109,8 @@ func (u CPUUsage) Chart() Chart {
 	}
 	line.AddSeries(cpuProgramSeries, program,
 		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
-		charts.WithItemStyleOpts(opts.ItemStyle{Color: "#000000"}),
-		charts.WithLineStyleOpts(opts.LineStyle{Color: "#000000", Width: 2.5}))
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: paletteInk}),
+		charts.WithLineStyleOpts(opts.LineStyle{Color: paletteInk, Width: 2.5}))
 	return Chart{
 		Title:  title,
 		kind:   "cpu",
@@ -182,9 +182,9 @@ func cpuText(u CPUUsage, unit chartUnit) string {
 			cpuSparkline(u.Samples, func(s CPUSample) float64 { return s.Busy[c] / 100 })})
 	}
 	program := cpuSparkline(u.Samples, func(s CPUSample) float64 { return s.Program / float64(u.Cores) })
-	return fmt.Sprintf("CPU use per core over %s, sampled every %v (every process on the machine)\n%s"+
+	return fmt.Sprintf("CPU use per core over %s, sampled every %s (every process on the machine)\n%s"+
 		"the machine: %s of %d cores busy on average\nthis program: %s cores on average  %s\n",
-		unit.format(end), u.Interval, chartTable("lrrl", rows),
+		FormatDuration(end), FormatDuration(u.Interval), textColumns("lrrl", rows),
 		chartDecimal(u.BusyCores()), u.Cores, chartDecimal(u.ProgramCores()), program)
 }
 

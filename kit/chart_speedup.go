@@ -126,7 +126,7 @@ func SpeedupChart(title string, points []SpeedupPoint) Chart {
 	}
 	sp := newSpeedups(points)
 	if len(sp.points) == 0 {
-		return chartMessage(title, fmt.Sprintf("no measurements to draw (%s with no workers or no time)", chartCount(sp.skipped, "point")))
+		return chartMessage(title, fmt.Sprintf("no measurements to draw (%s with no workers or no time)", formatCount(sp.skipped, "point")))
 	}
 	serial, fitted := sp.fit()
 	top := sp.points[len(sp.points)-1].Workers
@@ -136,7 +136,7 @@ func SpeedupChart(title string, points []SpeedupPoint) Chart {
 	}
 	subtitle := amdahlSummary(serial, fitted)
 	if sp.skipped > 0 {
-		subtitle += fmt.Sprintf(" · %s with no workers or no time left out", chartCount(sp.skipped, "point"))
+		subtitle += fmt.Sprintf(" · %s with no workers or no time left out", formatCount(sp.skipped, "point"))
 	}
 
 	measured := make([]opts.ScatterData, len(sp.points))
@@ -153,7 +153,7 @@ func SpeedupChart(title string, points []SpeedupPoint) Chart {
 		highest = max(highest, sp.of(p))
 	}
 	// Labels are whole numbers, or tenths below 10.
-	yAxis := chartYAxis("speedup (×)", max(len(strconv.Itoa(int(highest))), 3))
+	yAxis := chartYAxis("speedup (x)", max(len(strconv.Itoa(int(highest))), 3))
 	// Ticks at whole, round numbers of workers, the last one at or past top.
 	step := workersTick(top)
 	xAxis := chartXAxis("workers")
@@ -161,7 +161,7 @@ func SpeedupChart(title string, points []SpeedupPoint) Chart {
 
 	line := charts.NewLine()
 	line.SetGlobalOptions(append(chartCommon(title, subtitle),
-		charts.WithColorsOpts(opts.Colors{chartIdealColor, chartColors[1], chartColors[0]}),
+		charts.WithColorsOpts(opts.Colors{paletteIdeal, paletteSeries[1], paletteSeries[0]}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
 			Formatter: chartJSFunc(speedupTooltip(unit))}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Right: "12", Top: "6"}),
@@ -187,7 +187,7 @@ func SpeedupChart(title string, points []SpeedupPoint) Chart {
 	scatter := charts.NewScatter()
 	scatter.AddSeries("measured", measured, charts.WithSeriesOpts(func(s *charts.SingleSeries) {
 		s.SymbolSize = 11
-		s.Color = chartColors[0]
+		s.Color = paletteSeries[0]
 	}))
 	line.Overlap(scatter)
 
@@ -208,15 +208,15 @@ func amdahlSummary(serial float64, fitted bool) string {
 	case serial < 0.0005:
 		return "Amdahl fit: serial fraction s = 0.000, no limit to the speedup seen"
 	}
-	return fmt.Sprintf("Amdahl fit: serial fraction s = %.3f, so at most ×%s with unlimited workers",
-		serial, chartDecimal(1/serial))
+	return fmt.Sprintf("Amdahl fit: serial fraction s = %.3f, so at most %s with unlimited workers",
+		serial, formatRatio(1/serial))
 }
 
 // speedupTooltip describes the point under the mouse.
 func speedupTooltip(unit chartUnit) string {
 	return `function (p) {
   var v = p.value;
-  var s = '<b>' + p.seriesName + '</b><br/>' + (+v[0]).toFixed(v[0] % 1 ? 1 : 0) + ' workers: ×' + (+v[1]).toFixed(2);
+  var s = '<b>' + p.seriesName + '</b><br/>' + (+v[0]).toFixed(v[0] % 1 ? 1 : 0) + ' workers: ' + (+v[1]).toFixed(2) + 'x';
   if (v.length > 2) s += '<br/>wall time ' + (+v[2]).toPrecision(3) + ' ` + unit.name + `';
   return s;
 }`
@@ -227,14 +227,14 @@ func speedupText(title string, sp speedups, serial float64, fitted bool, unit ch
 	for _, p := range sp.points {
 		predicted := "-"
 		if fitted {
-			predicted = "×" + chartDecimal(sp.amdahl(serial, float64(p.Workers)))
+			predicted = formatRatio(sp.amdahl(serial, float64(p.Workers)))
 		}
 		rows = append(rows, []string{strconv.Itoa(p.Workers), chartDecimal(unit.of(p.Wall)),
-			"×" + chartDecimal(sp.of(p)), "×" + chartDecimal(float64(p.Workers)/float64(sp.base)), predicted})
+			formatRatio(sp.of(p)), formatRatio(float64(p.Workers) / float64(sp.base)), predicted})
 	}
-	text := fmt.Sprintf("%s\nspeedup over %s (%s)\n%s%s\n", title, chartCount(sp.base, "worker"), unit.format(sp.wall), chartTable("l", rows), amdahlSummary(serial, fitted))
+	text := fmt.Sprintf("%s\nspeedup over %s (%s)\n%s%s\n", title, formatCount(sp.base, "worker"), FormatDuration(sp.wall), textColumns("l", rows), amdahlSummary(serial, fitted))
 	if sp.skipped > 0 {
-		text += fmt.Sprintf("left out: %s with no workers or no time\n", chartCount(sp.skipped, "point"))
+		text += fmt.Sprintf("left out: %s with no workers or no time\n", formatCount(sp.skipped, "point"))
 	}
 	return text
 }

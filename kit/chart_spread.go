@@ -32,7 +32,7 @@ func SpreadChart(title string, runs []time.Duration) Chart {
 	}
 	skipped := len(runs) - len(kept)
 	if len(kept) == 0 {
-		return chartMessage(title, fmt.Sprintf("no runs to draw (%s with a negative time)", chartCount(skipped, "run")))
+		return chartMessage(title, fmt.Sprintf("no runs to draw (%s with a negative time)", formatCount(skipped, "run")))
 	}
 	best, worst := kept[0], kept[0]
 	var sum float64
@@ -50,12 +50,12 @@ func SpreadChart(title string, runs []time.Duration) Chart {
 	m, s := time.Duration(mean), time.Duration(std)
 
 	subtitle := fmt.Sprintf("%s · mean %s ± %s · best %s · worst %s",
-		chartCount(len(kept), "run"), unit.format(m), unit.format(s), unit.format(best), unit.format(worst))
+		formatCount(len(kept), "run"), FormatDuration(m), FormatDuration(s), FormatDuration(best), FormatDuration(worst))
 	if best > 0 {
-		subtitle += " (×" + chartDecimal(float64(worst)/float64(best)) + " the best)"
+		subtitle += " (" + formatRatio(float64(worst)/float64(best)) + " the best)"
 	}
 	if skipped > 0 {
-		subtitle += fmt.Sprintf(" · %s with a negative time left out", chartCount(skipped, "run"))
+		subtitle += fmt.Sprintf(" · %s with a negative time left out", formatCount(skipped, "run"))
 	}
 
 	drawn := chartDownsample(len(kept), func(i int) float64 { return float64(kept[i]) })
@@ -89,14 +89,14 @@ func SpreadChart(title string, runs []time.Duration) Chart {
 	sc.AddSeries("runs", points,
 		charts.WithSeriesOpts(func(s *charts.SingleSeries) {
 			s.SymbolSize = 10
-			s.Color = chartColors[0]
+			s.Color = paletteSeries[0]
 		}),
 		charts.WithSeriesOpts(chartWhole),
 		charts.WithMarkLineNameYAxisItemOpts(opts.MarkLineNameYAxisItem{Name: "mean", YAxis: chartNum(unit.of(m))}),
 		charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
 			Symbol:    []string{"none", "none"},
-			Label:     &opts.Label{Show: opts.Bool(true), Formatter: chartTextFormatter("mean " + unit.format(m)), Position: "end", Color: chartTextColor},
-			LineStyle: &opts.LineStyle{Type: "dashed", Color: chartColors[1], Width: 1.5},
+			Label:     &opts.Label{Show: opts.Bool(true), Formatter: chartTextFormatter("mean " + FormatDuration(m)), Position: "end", Color: paletteText},
+			LineStyle: &opts.LineStyle{Type: "dashed", Color: paletteSeries[1], Width: 1.5},
 		}),
 		// A band across the plot; go-echarts spells the yAxis key of a mark
 		// area wrongly, so its corners are given as coordinates.
@@ -121,7 +121,7 @@ func SpreadChart(title string, runs []time.Duration) Chart {
 	return Chart{
 		Title:  title,
 		kind:   "spread",
-		text:   title + "\n" + chartTable("l", rows) + subtitle + "\n",
+		text:   title + "\n" + textColumns("l", rows) + subtitle + "\n",
 		option: chartOptionJS(sc),
 		height: 340,
 	}

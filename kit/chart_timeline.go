@@ -45,7 +45,7 @@ func TimelineChart(tr *Trace) Chart {
 		workers = max(workers, s.Worker+1)
 	}
 	if len(spans) == 0 {
-		return chartMessage(title, fmt.Sprintf("no work recorded on %s", chartCount(workers, "worker")))
+		return chartMessage(title, fmt.Sprintf("no work recorded on %s", formatCount(workers, "worker")))
 	}
 	total := tr.Total()
 	for _, s := range spans {
@@ -90,8 +90,8 @@ func TimelineChart(tr *Trace) Chart {
 		busy += float64(l.Busy)
 	}
 	subtitle := fmt.Sprintf("%s on %s · workers busy %.0f%% of the time · total %s",
-		chartCount(inputs, "input"), chartCount(workers, "worker"),
-		100*busy/max(float64(workers)*float64(total), 1), unit.format(total))
+		formatCount(inputs, "input"), formatCount(workers, "worker"),
+		100*busy/max(float64(workers)*float64(total), 1), FormatDuration(total))
 	if mostPerBar > 1 {
 		subtitle += fmt.Sprintf(" · up to %d neighbouring inputs per bar", mostPerBar)
 	}
@@ -127,16 +127,16 @@ func TimelineChart(tr *Trace) Chart {
 			charts.WithSeriesOpts(chartWhole),
 		}
 	}
-	c.AddSeries("work", ok, append(series(chartColors[0]),
+	c.AddSeries("work", ok, append(series(paletteSeries[0]),
 		charts.WithMarkLineNameXAxisItemOpts(opts.MarkLineNameXAxisItem{Name: "total", XAxis: chartNum(unit.of(total))}),
 		charts.WithMarkLineStyleOpts(opts.MarkLineStyle{
 			Symbol:    []string{"none", "none"},
-			Label:     &opts.Label{Show: opts.Bool(true), Formatter: chartTextFormatter("total " + unit.format(total)), Position: "start", Color: chartTextColor},
-			LineStyle: &opts.LineStyle{Type: "dashed", Color: chartTextColor, Width: 1},
+			Label:     &opts.Label{Show: opts.Bool(true), Formatter: chartTextFormatter("total " + FormatDuration(total)), Position: "start", Color: paletteText},
+			LineStyle: &opts.LineStyle{Type: "dashed", Color: paletteText, Width: 1},
 		}),
 	)...)
 	if len(failed) > 0 {
-		c.AddSeries("failed", failed, series(chartWarnColor)...)
+		c.AddSeries("failed", failed, series(paletteWarn)...)
 	}
 
 	rowPx := 34
@@ -164,9 +164,9 @@ const timelineRenderItem = `function (params, api) {
     {x: cs.x, y: cs.y, width: cs.width, height: cs.height});
   if (!rect) return;
   var el = {type: 'rect', shape: rect, style: api.style()};
-  if (rect.width > 3) { el.style.stroke = '#ffffff'; el.style.lineWidth = 1; }
+  if (rect.width > 3) { el.style.stroke = '` + palettePaper + `'; el.style.lineWidth = 1; }
   if (h >= 12 && rect.width > 20) {
-    el.textContent = {style: {text: String(api.ordinalRawValue(3)), fill: '#ffffff', fontSize: 11, width: rect.width - 6, overflow: 'truncate'}};
+    el.textContent = {style: {text: String(api.ordinalRawValue(3)), fill: '` + palettePaper + `', fontSize: 11, width: rect.width - 6, overflow: 'truncate'}};
     el.textConfig = {position: 'inside'};
   }
   return el;
@@ -229,7 +229,7 @@ func timelineText(title, subtitle string, spans []Span, loads []WorkerLoad, unit
 		rows = append(rows, []string{strconv.Itoa(l.Worker), strconv.Itoa(l.Inputs),
 			chartDecimal(unit.of(l.Busy)), chartDecimal(unit.of(l.Idle)), share})
 	}
-	text := title + "\n" + subtitle + "\n" + chartTable("l", rows)
+	text := title + "\n" + subtitle + "\n" + textColumns("l", rows)
 	if len(spans) > timelineMaxListed {
 		return text
 	}
@@ -242,5 +242,5 @@ func timelineText(title, subtitle string, spans []Span, loads []WorkerLoad, unit
 		rows = append(rows, []string{strconv.Itoa(s.Worker), timelineLabel(s),
 			chartDecimal(unit.of(s.Start)), chartDecimal(unit.of(s.End)), failed})
 	}
-	return text + "\n" + chartTable("llrrl", rows)
+	return text + "\n" + textColumns("llrrl", rows)
 }

@@ -52,8 +52,8 @@ func wallChart(title, subtitle string, bars []WallBar, colors []string) Chart {
 	data := make([]opts.BarData, len(bars))
 	for i, r := range bars {
 		names[i] = r.Name
-		label := wallLabel(r, unit)
-		color := chartColors[i%len(chartColors)]
+		label := wallLabel(r)
+		color := paletteSeries[i%len(paletteSeries)]
 		if i < len(colors) {
 			color = colors[i]
 		}
@@ -80,7 +80,7 @@ func wallChart(title, subtitle string, bars []WallBar, colors []string) Chart {
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: names, Inverse: opts.Bool(true)}),
 	)...)
 	bar.AddSeries("wall time", data, charts.WithLabelOpts(opts.Label{
-		Show: opts.Bool(true), Position: "right", Color: chartTextColor, FontSize: 12,
+		Show: opts.Bool(true), Position: "right", Color: paletteText, FontSize: 12,
 	}), charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.BarMaxWidth = "40" }))
 
 	return Chart{
@@ -92,11 +92,11 @@ func wallChart(title, subtitle string, bars []WallBar, colors []string) Chart {
 	}
 }
 
-// wallLabel is what a bar says: "612 ms · ×1.96 · parallelism 1.97".
-func wallLabel(r WallBar, unit chartUnit) string {
-	s := unit.format(r.Wall)
+// wallLabel is what a bar says: "612 ms · 1.96x · parallelism 1.97".
+func wallLabel(r WallBar) string {
+	s := FormatDuration(r.Wall)
 	if r.Speedup != 0 {
-		s += " · ×" + chartDecimal(r.Speedup)
+		s += " · " + formatRatio(r.Speedup)
 	}
 	if r.Parallelism != 0 && !math.IsNaN(r.Parallelism) {
 		s += " · parallelism " + chartDecimal(r.Parallelism)
@@ -109,12 +109,12 @@ func wallText(title string, bars []WallBar, unit chartUnit) string {
 	for _, r := range bars {
 		speedup, par := "-", "-"
 		if r.Speedup != 0 {
-			speedup = "×" + chartDecimal(r.Speedup)
+			speedup = formatRatio(r.Speedup)
 		}
 		if r.Parallelism != 0 {
 			par = chartDecimal(r.Parallelism)
 		}
 		rows = append(rows, []string{r.Name, chartDecimal(unit.of(r.Wall)), speedup, par})
 	}
-	return title + "\n" + chartTable("l", rows)
+	return title + "\n" + textColumns("l", rows)
 }

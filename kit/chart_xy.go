@@ -46,7 +46,7 @@ func XYChart(title string, x, y XYAxis, series ...XYSeries) Chart {
 	points := 0
 	var notes []string
 	for i, s := range series {
-		colour := chartColors[i%len(chartColors)]
+		colour := paletteSeries[i%len(paletteSeries)]
 		var shown []int // the points an axis can show
 		for k := range min(len(s.X), len(s.Y)) {
 			if (x.Log && s.X[k] <= 0) || (y.Log && s.Y[k] <= 0) {
@@ -67,7 +67,7 @@ func XYChart(title string, x, y XYAxis, series ...XYSeries) Chart {
 				d.Symbol = "emptyCircle"
 			}
 			data = append(data, d)
-			rows = append(rows, []string{s.Name, chartDecimal(s.X[k]), chartDecimal(s.Y[k])})
+			rows = append(rows, []string{s.Name, num(s.X[k]), num(s.Y[k])})
 		}
 		points += len(data)
 		line.AddSeries(s.Name, data,
@@ -93,7 +93,7 @@ func XYChart(title string, x, y XYAxis, series ...XYSeries) Chart {
 	return Chart{
 		Title:  title,
 		kind:   "xy",
-		text:   strings.TrimRight(title+"\n"+subtitle, "\n") + "\n" + chartTable("l", rows),
+		text:   strings.TrimRight(title+"\n"+subtitle, "\n") + "\n" + textColumns("l", rows),
 		option: chartOptionJS(line),
 		height: 380,
 	}

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -48,14 +47,14 @@ func (c Chart) String() string { return c.text }
 func (c Chart) HTML() string {
 	pre := `<pre style="margin:0;white-space:pre;font-size:12px">` + html.EscapeString(c.text) + `</pre>`
 	if c.option == "" {
-		return `<div class="kit-chart kit-chart-empty" style="padding:8px 12px;border:1px solid #ddd;border-radius:4px;background:#fafafa">` + pre + `</div>`
+		return `<div class="kit-chart kit-chart-empty" style="padding:8px 12px;border:1px solid ` + paletteRule + `;border-radius:4px;background:` + paletteShade + `">` + pre + `</div>`
 	}
 	id := chartNewID()
 	var b strings.Builder
 	b.WriteString(chartLibraryOnce())
 	// The text inside the element is what shows until the chart draws, and
 	// instead of it where scripts do not run.
-	fmt.Fprintf(&b, `<div id="%s" class="kit-chart" data-kit-chart="%s" style="width:100%%;height:%dpx;overflow:auto;background:#fff">%s</div>`,
+	fmt.Fprintf(&b, `<div id="%s" class="kit-chart" data-kit-chart="%s" style="width:100%%;height:%dpx;overflow:auto;background:`+palettePaper+`">%s</div>`,
 		id, html.EscapeString(c.kind), c.height, pre)
 	fmt.Fprintf(&b, "<script>%s(%q, %s);</script>", chartLoader, id, c.option)
 	return b.String()
@@ -97,7 +96,7 @@ var chartLoader = chartCompactJS(`
     if (!el) return;
     var p = doc.createElement('p');
     p.className = 'kit-chart-error';
-    p.style.cssText = 'margin:0 0 6px;color:#a33;font:13px sans-serif';
+    p.style.cssText = 'margin:0 0 6px;color:` + paletteWarn + `;font:13px sans-serif';
     p.textContent = msg;
     el.style.height = 'auto';
     el.insertBefore(p, el.firstChild);
@@ -238,20 +237,11 @@ func chartOptionJS(c chartBuilder) string {
 // escapes would stay in the code.
 func chartJSFunc(code string) types.FuncStr { return opts.FuncOpts(code) }
 
-// Okabe and Ito's colour-blind safe palette, without its yellow, which is
-// unreadable on white. Vermillion is kept for warnings.
-var chartColors = []string{"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#000000"}
-
-const (
-	chartWarnColor  = "#D55E00" // vermillion: failed work, and every error kit shows in HTML
-	chartIdealColor = "#888888"
-	chartTextColor  = "#333333"
-)
-
-// chartUnit is the unit a chart writes its times in: the largest of ns, µs, ms
-// and s that is not more than the largest time shown, so that values read as
-// "1.5 s" rather than "1500 ms" or "0.0015 s". Every number of a chart (axis,
-// labels, table) uses the same unit, so columns compare at a glance.
+// chartUnit is the unit of a chart's time axis and of the time columns of
+// its text table: the largest of ns, µs, ms and s that is not more than the
+// largest time shown, so that values read as "1.5" s rather than "1500" ms or
+// "0.0015" s, and every number of a column compares at a glance. A single
+// time (a label, a subtitle) is written with FormatDuration.
 type chartUnit struct {
 	name string
 	size time.Duration
@@ -271,12 +261,6 @@ func chartUnitFor(largest time.Duration) chartUnit {
 
 // of is d in the unit.
 func (u chartUnit) of(d time.Duration) float64 { return float64(d) / float64(u.size) }
-
-// format writes d in the unit with three significant digits, or two
-// decimals: "605 ms", "61.2 ms", "6.12 ms", "0.41 ms".
-func (u chartUnit) format(d time.Duration) string {
-	return chartDecimal(u.of(d)) + " " + u.name
-}
 
 // chartDecimal writes v with three significant digits for values from 1 up,
 // and two decimals below, without exponents.
@@ -310,15 +294,15 @@ func chartNum(v float64) any {
 // left-aligned above the plot.
 func chartCommon(title, subtitle string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
-		charts.WithInitializationOpts(opts.Initialization{BackgroundColor: "#ffffff"}),
+		charts.WithInitializationOpts(opts.Initialization{BackgroundColor: palettePaper}),
 		charts.WithAnimation(false),
 		charts.WithTitleOpts(opts.Title{
 			Title:         title,
 			Subtitle:      subtitle,
 			Left:          "8",
 			Top:           "4",
-			TitleStyle:    &opts.TextStyle{FontSize: 15, Color: chartTextColor},
-			SubtitleStyle: &opts.TextStyle{FontSize: 12, Color: "#555555"},
+			TitleStyle:    &opts.TextStyle{FontSize: 15, Color: paletteText},
+			SubtitleStyle: &opts.TextStyle{FontSize: 12, Color: paletteMuted},
 		}),
 	}
 }
@@ -326,46 +310,6 @@ func chartCommon(title, subtitle string) []charts.GlobalOpts {
 // chartTextFormatter is fixed text for an echarts formatter: a label or a
 // tooltip that is the same whatever the mouse points at.
 func chartTextFormatter(s string) types.FuncStr { return types.FuncStr(s) }
-
-// chartTable lays rows out in columns two spaces apart, aligned as align
-// says, a letter per column: 'l' for left (names), anything else for right
-// (numbers). The first row is the header.
-func chartTable(align string, rows [][]string) string {
-	var widths []int
-	for _, row := range rows {
-		for i, cell := range row {
-			if i == len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], utf8.RuneCountInString(cell))
-		}
-	}
-	var b strings.Builder
-	for _, row := range rows {
-		var line strings.Builder
-		for i, cell := range row {
-			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(cell))
-			if i > 0 {
-				line.WriteString("  ")
-			}
-			if i < len(align) && align[i] == 'l' {
-				line.WriteString(cell + pad)
-			} else {
-				line.WriteString(pad + cell)
-			}
-		}
-		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
-	}
-	return b.String()
-}
-
-// chartCount is "1 worker", "8 workers".
-func chartCount(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}
 
 // chartNiceCeil is the smallest of 1, 2, 2.5 and 5 times a power of ten that is
 // at least v: an axis that ends there ends on a round number.

@@ -88,9 +88,9 @@ func gallery() []struct {
 		chart   Chart
 		numbers []string
 	}{
-		{"wall", WallChart("Compare", sampleWallBars()), []string{"Threads(2)", "0.64", "×1.88", "1.93", "wall (s)"}},
+		{"wall", WallChart("Compare", sampleWallBars()), []string{"Threads(2)", "0.64", "1.88x", "1.93", "wall (s)"}},
 		{"timeline", TimelineChart(sampleTrace()), []string{"n=400", "failed", "780", "busy (ms)", "workers busy 78%"}},
-		{"speedup", SpeedupChart("Speedup", sampleSpeedups(0.1)), []string{"s = 0.100", "×6.40", "×16.0", "×10.0"}},
+		{"speedup", SpeedupChart("Speedup", sampleSpeedups(0.1)), []string{"s = 0.100", "6.40x", "16.0x", "10.0x"}},
 		{"spread", SpreadChart("TimeIt", sampleRuns()), []string{"605", "640", "mean 609 ms ± 13.3 ms", "best 598 ms"}},
 		{"cpu", sampleCPU().Chart(), []string{"1.50 of 2 cores busy", "this program: 0.97 cores", "98%", "100%", "▁", "█"}},
 	}
@@ -202,7 +202,8 @@ func TestChartUnit(t *testing.T) {
 		{time.Second, 61200 * time.Millisecond, "61.2 s"},
 		{time.Second, 612 * time.Second, "612 s"},
 	} {
-		if got := chartUnitFor(c.largest).format(c.d); got != c.want {
+		u := chartUnitFor(c.largest)
+		if got := chartDecimal(u.of(c.d)) + " " + u.name; got != c.want {
 			t.Errorf("unit for %v formats %v as %q, want %q", c.largest, c.d, got, c.want)
 		}
 	}
@@ -309,7 +310,7 @@ func badInputCharts() []badInput {
 
 	return []badInput{
 		{"wall nil", WallChart("", nil), false, "no runs"},
-		{"wall one", WallChart("", []WallBar{{Name: "Serial()", Wall: time.Second}}), true, "×1.00"},
+		{"wall one", WallChart("", []WallBar{{Name: "Serial()", Wall: time.Second}}), true, "1.00x"},
 		{"wall zero and NaN", WallChart("", []WallBar{{Name: "a"}, {Name: "b", Wall: -1, Speedup: math.NaN(), Parallelism: math.Inf(1)}}), true, "?"},
 		{"timeline nil", TimelineChart(nil), false, "no trace"},
 		{"timeline empty", TimelineChart(empty), false, "no work recorded on 4 workers"},
@@ -319,7 +320,7 @@ func badInputCharts() []badInput {
 		{"speedup nil", SpeedupChart("", nil), false, "no measurements"},
 		{"speedup one", SpeedupChart("", []SpeedupPoint{{Workers: 2, Wall: time.Second}}), true, "needs measurements on at least two worker counts"},
 		{"speedup bad points", SpeedupChart("", append(sampleSpeedups(0.3), SpeedupPoint{Workers: 0, Wall: 1}, SpeedupPoint{Workers: 3})), true, "left out: 2 points"},
-		{"speedup 512 workers", SpeedupChart("", []SpeedupPoint{{1, time.Second}, {512, 10 * ms}}), true, "×100"},
+		{"speedup 512 workers", SpeedupChart("", []SpeedupPoint{{1, time.Second}, {512, 10 * ms}}), true, "100x"},
 		{"spread nil", SpreadChart("", nil), false, "no runs"},
 		{"spread one", SpreadChart("", []time.Duration{3}), true, "1 run"},
 		{"spread zero and negative", SpreadChart("", []time.Duration{0, 0, -1}), true, "1 run with a negative time left out"},

@@ -206,7 +206,7 @@ func (m machine) reasons(workers int) []string {
 	if m.scale < claimScaledBelow {
 		why = append(why, fmt.Sprintf("the run was shrunk (%s=%s), so start-up costs and noise weigh more than in the lesson", ScaleEnv, num(m.scale)))
 	} else if m.wall < claimShortRun {
-		why = append(why, fmt.Sprintf("the run took only %s, too short to time reliably", m.wall.Round(time.Millisecond)))
+		why = append(why, fmt.Sprintf("the run took only %s, too short to time reliably", FormatDuration(m.wall)))
 	}
 	return why
 }

@@ -64,7 +64,7 @@ func TestVerdictNamesTheReasonsItCanSee(t *testing.T) {
 		{machine{cores: 2, others: 0, wall: time.Second, scale: 1}, []string{"gives the program 2 cores, fewer than the 4 workers"}},
 		{machine{cores: 8, others: 5.5, wall: time.Second, scale: 1}, []string{"other programs kept 5.5 of the 8 cores busy", "leaving about 2.5 for 4 workers"}},
 		{machine{cores: 8, others: 0, wall: time.Second, scale: 0.02}, []string{"KIT_SCALE=0.02"}},
-		{machine{cores: 8, others: 0, wall: 20 * time.Millisecond, scale: 1}, []string{"took only 20ms"}},
+		{machine{cores: 8, others: 0, wall: 20 * time.Millisecond, scale: 1}, []string{"took only 20 ms"}},
 		{quiet, []string{"none visible from here"}},
 		{machine{cores: 8, others: -1, wall: time.Second, scale: 1}, []string{"none visible"}}, // load unknown: say nothing about it
 	}

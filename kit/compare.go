@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Comparison is the outcome of [Compare]: one row per executor, and whether
@@ -21,7 +20,9 @@ type Comparison struct {
 	Err error
 }
 
-// RunStats is one executor's row of a [Comparison].
+// RunStats is one executor's row of a [Comparison], a [PythonReport] and a
+// [SideBySide]. Rows built by hand put runs that kit did not make (a
+// hand-written loop, a bare WaitGroup) into the same table and chart.
 type RunStats struct {
 	Executor string
 	Timing   Timing
@@ -88,23 +89,41 @@ func (c Comparison) String() string {
 		fmt.Fprintf(&b, "ERROR: %v\n", c.Err)
 	}
 	fmt.Fprintf(&b, "%q on %d inputs\n", c.Task, c.Inputs)
-	width := 26 // wide enough for "Processes(4).WithChunk(1)"; longer names widen the column
+	b.WriteString(c.table().String())
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// table is one row per run: wall and CPU time, parallelism, speedup,
+// start-up, and FAILED (in the warning colour) after a run that failed.
+func (c Comparison) table() Table {
+	startups, failures := false, false
 	for _, r := range c.Runs {
-		width = max(width, utf8.RuneCountInString(r.Executor))
+		startups = startups || r.Startup > 0
+		failures = failures || r.Err != nil
 	}
-	fmt.Fprintf(&b, "%-*s %10s %10s %11s %8s\n", width, "executor", "wall", "CPU", "parallelism", "speedup")
+	t := Table{Header: []string{"executor", "wall", "CPU", "parallelism", "speedup"}}
+	if startups {
+		t.Header = append(t.Header, "start-up")
+	}
+	if failures {
+		t.Header = append(t.Header, "")
+		t.Align = "lrrrrrl"[:len(t.Header)]
+	}
 	for _, r := range c.Runs {
-		fmt.Fprintf(&b, "%-*s %10s %10s %11.2f %7.2fx", width, r.Executor, formatDuration(r.Timing.Wall),
-			formatDuration(r.Timing.CPU()), r.Timing.Parallelism(), r.Speedup)
-		if r.Startup > 0 {
-			fmt.Fprintf(&b, "  (start-up %s)", formatDuration(r.Startup))
+		row := []any{r.Executor, r.Timing.Wall, r.Timing.CPU(), fmt.Sprintf("%.2f", r.Timing.Parallelism()), formatRatio(r.Speedup)}
+		if startups {
+			var startup any
+			if r.Startup > 0 {
+				startup = r.Startup
+			}
+			row = append(row, startup)
 		}
 		if r.Err != nil {
-			b.WriteString("  FAILED")
+			row = append(row, tableWarn("FAILED"))
 		}
-		b.WriteString("\n")
+		t.Row(row...)
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return t
 }
 
 // HTML is the comparison as a table, a bar chart of wall times and each
@@ -128,23 +147,10 @@ func (c Comparison) html(wall Chart) string {
 	var b strings.Builder
 	b.WriteString("<div>")
 	if c.Err != nil {
-		fmt.Fprintf(&b, "<pre style=\"color:%s;font-weight:bold\">ERROR: %s</pre>", chartWarnColor, html.EscapeString(c.Err.Error()))
+		fmt.Fprintf(&b, "<pre style=\"color:%s;font-weight:bold\">ERROR: %s</pre>", paletteWarn, html.EscapeString(c.Err.Error()))
 	}
 	fmt.Fprintf(&b, "<p><code>%s</code> on %d inputs</p>", html.EscapeString(c.Task), c.Inputs)
-	b.WriteString("<table><tr><th>executor</th><th>wall</th><th>CPU</th><th>parallelism</th><th>speedup</th><th>start-up</th></tr>")
-	for _, r := range c.Runs {
-		startup := ""
-		if r.Startup > 0 {
-			startup = formatDuration(r.Startup)
-		}
-		name := html.EscapeString(r.Executor)
-		if r.Err != nil {
-			name += " <b style=\"color:" + chartWarnColor + "\">FAILED</b>"
-		}
-		fmt.Fprintf(&b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%.2f</td><td>%.2f×</td><td>%s</td></tr>",
-			name, formatDuration(r.Timing.Wall), formatDuration(r.Timing.CPU()), r.Timing.Parallelism(), r.Speedup, startup)
-	}
-	b.WriteString("</table>")
+	b.WriteString(c.table().HTML())
 	b.WriteString(wall.HTML())
 	for _, r := range c.Runs {
 		if r.Trace != nil {

@@ -11,10 +11,12 @@ import (
 )
 
 func TestWatchCPU(t *testing.T) {
-	// One goroutine spinning: at least about one core busy, whatever else
-	// the machine does (other work only adds to it).
+	// One goroutine spinning for 300 ms and until it has had 100 ms of CPU
+	// time, which on a loaded machine takes longer: whatever else the
+	// machine does, the run has the CPU time the checks below look for.
 	u := WatchCPU(func() {
-		for start := time.Now(); time.Since(start) < 300*time.Millisecond; {
+		start, cpu0 := time.Now(), programCPU(os.Getpid())
+		for time.Since(start) < 300*time.Millisecond || programCPU(os.Getpid())-cpu0 < 120*time.Millisecond {
 		}
 	})
 	if u.Err != nil {

@@ -20,7 +20,7 @@ func ExampleShow() {
 	// 1              605
 	// 2              598
 	// 3              611
-	// 3 runs · mean 605 ms ± 5.31 ms · best 598 ms · worst 611 ms (×1.02 the best)
+	// 3 runs · mean 605 ms ± 5.31 ms · best 598 ms · worst 611 ms (1.02x the best)
 }
 
 func ExampleInNotebook() {
@@ -55,8 +55,8 @@ func ExampleChart_String() {
 	// Output:
 	// Threads against processes
 	// executor      wall (ms)  speedup  parallelism
-	// Threads(2)          640    ×1.00         1.93
-	// Processes(2)        700    ×0.91         1.85
+	// Threads(2)          640    1.00x         1.93
+	// Processes(2)        700    0.91x         1.85
 }
 
 // HTML is what a notebook shows: an element sized for the cell and the
@@ -74,7 +74,7 @@ func ExampleWallBar() {
 	// Output:
 	// One bar
 	// executor    wall (ms)  speedup  parallelism
-	// Threads(4)        300    ×3.60         3.80
+	// Threads(4)        300    3.60x         3.80
 }
 
 func ExampleXYChart() {
@@ -83,7 +83,7 @@ func ExampleXYChart() {
 	// Output:
 	// Error of the estimate
 	// series  samples  error
-	// π           100   0.20
+	// π           100    0.2
 	// π         10000   0.02
 }
 
@@ -96,9 +96,9 @@ func ExampleWallChart() {
 	// Output:
 	// Crunch, 8 inputs
 	// executor    wall (s)  speedup  parallelism
-	// Serial()        1.20    ×1.00         0.99
-	// GIL(2)          1.18    ×1.02         1.01
-	// Threads(2)      0.64    ×1.88         1.93
+	// Serial()        1.20    1.00x         0.99
+	// GIL(2)          1.18    1.02x         1.01
+	// Threads(2)      0.64    1.88x         1.93
 }
 
 func ExampleTimelineChart() {
@@ -136,13 +136,13 @@ func ExampleSpeedupChart() {
 	}))
 	// Output:
 	// Speedup of crunch
-	// speedup over 1 worker (1.00 s)
+	// speedup over 1 worker (1 s)
 	// workers  wall (s)  speedup  ideal  Amdahl
-	// 1            1.00    ×1.00  ×1.00   ×1.00
-	// 2            0.55    ×1.82  ×2.00   ×1.82
-	// 4            0.33    ×3.08  ×4.00   ×3.08
-	// 8            0.21    ×4.72  ×8.00   ×4.72
-	// Amdahl fit: serial fraction s = 0.099, so at most ×10.1 with unlimited workers
+	// 1            1.00    1.00x  1.00x   1.00x
+	// 2            0.55    1.82x  2.00x   1.82x
+	// 4            0.33    3.08x  4.00x   3.08x
+	// 8            0.21    4.72x  8.00x   4.72x
+	// Amdahl fit: serial fraction s = 0.099, so at most 10.1x with unlimited workers
 }
 
 func ExampleFitAmdahl() {
@@ -151,8 +151,8 @@ func ExampleFitAmdahl() {
 		{Workers: 2, Wall: 600 * ms},
 		{Workers: 4, Wall: 400 * ms},
 	})
-	fmt.Printf("serial fraction %.2f (%v): at most ×%.1f however many workers\n", s, ok, 1/s)
-	// Output: serial fraction 0.20 (true): at most ×5.0 however many workers
+	fmt.Printf("serial fraction %.2f (%v): at most %.1fx however many workers\n", s, ok, 1/s)
+	// Output: serial fraction 0.20 (true): at most 5.0x however many workers
 }
 
 func ExampleSpreadChart() {
@@ -168,7 +168,7 @@ func ExampleSpreadChart() {
 	// 5              602
 	// 6              600
 	// 7              607
-	// 7 runs · mean 609 ms ± 13.3 ms · best 598 ms · worst 640 ms (×1.07 the best)
+	// 7 runs · mean 609 ms ± 13.3 ms · best 598 ms · worst 640 ms (1.07x the best)
 }
 
 func ExampleCPUInterval() {
@@ -213,7 +213,7 @@ func ExampleCPUUsage() {
 func ExampleCPUUsage_String() {
 	fmt.Print(cpuUsage())
 	// Output:
-	// CPU use per core over 500 ms, sampled every 100ms (every process on the machine)
+	// CPU use per core over 500 ms, sampled every 100 ms (every process on the machine)
 	// core  mean   max  over time
 	// 0      99%  100%  █████
 	// 1      41%  100%  ▁▁▁██

@@ -297,7 +297,11 @@ func ExampleTrace_String() {
 
 func ExampleTrace_HTML() {
 	run := kit.Map(kit.Threads(2), square, []int{1, 2})
-	kit.Show(run.Trace) // in a notebook: the timeline; here: the text form
+	// In a notebook, kit.Show(run.Trace) draws the timeline above a table
+	// of each worker's load.
+	h := run.Trace.HTML()
+	fmt.Println(strings.Contains(h, `data-kit-chart="timeline"`), strings.Contains(h, "<table"))
+	// Output: true true
 }
 
 func ExampleExecutor() {
@@ -320,13 +324,22 @@ func ExampleTaskFunc() {
 }
 
 func ExampleRun_String() {
-	run := kit.Map(kit.Serial(), square, []int{1, 2, 3})
-	fmt.Println(run) // executor, task, timing, results, each worker's load
+	// A run as Map returns it prints its executor, task, timing, results and
+	// each worker's load; this one is made by hand, so its times are fixed.
+	run := kit.Run[int]{Executor: "Serial", Task: "square", Results: []int{1, 4, 9},
+		Timing: kit.Timing{Wall: 3 * time.Millisecond, User: 3 * time.Millisecond}}
+	fmt.Println(run)
+	// Output:
+	// Serial ran "square" on 3 inputs: wall 3 ms, CPU 3 ms, parallelism 1.00
+	// results: [1 4 9]
 }
 
 func ExampleRun_HTML() {
 	run := kit.Map(kit.Threads(2), nap, []int{10, 20, 30})
-	kit.Show(run) // in a notebook: a table and the timeline chart
+	// In a notebook, kit.Show(run) draws a table and the timeline chart.
+	h := run.HTML()
+	fmt.Println(strings.Contains(h, "<table"), strings.Contains(h, `data-kit-chart="timeline"`))
+	// Output: true true
 }
 
 func ExampleTaskError_Error() {
@@ -348,11 +361,26 @@ func ExampleFuture() {
 }
 
 func ExampleComparison_String() {
-	c := kit.Compare(square, []int{1, 2, 3}, kit.Serial(), kit.Threads(2))
-	fmt.Println(c) // a table: executor, wall, CPU, parallelism, speedup
+	// Compare's result prints as a table; this one is made by hand, so its
+	// times are fixed.
+	c := kit.Comparison{Task: "crunch", Inputs: 4, Runs: []kit.RunStats{
+		{Executor: "Serial", Timing: kit.Timing{Wall: 2 * time.Second, User: 2 * time.Second}, Speedup: 1},
+		{Executor: "Processes(2)", Timing: kit.Timing{Wall: 1100 * time.Millisecond, ChildUser: 2 * time.Second},
+			Startup: 15 * time.Millisecond, Speedup: 2 / 1.1},
+	}}
+	fmt.Println(c)
+	// Output:
+	// "crunch" on 4 inputs
+	// executor       wall  CPU  parallelism  speedup  start-up
+	// Serial          2 s  2 s         1.00    1.00x
+	// Processes(2)  1.1 s  2 s         1.82    1.82x     15 ms
 }
 
 func ExampleComparison_HTML() {
 	c := kit.Compare(nap, []int{10, 10}, kit.Serial(), kit.GIL(2), kit.Threads(2))
-	kit.Show(c) // in a notebook: the table, a wall-time chart and each timeline
+	// In a notebook, kit.Show(c) draws the table, a wall-time chart and
+	// each run's timeline.
+	h := c.HTML()
+	fmt.Println(strings.Count(h, `data-kit-chart="timeline"`), strings.Count(h, `data-kit-chart="wall"`))
+	// Output: 3 1
 }

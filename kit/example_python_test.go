@@ -54,9 +54,9 @@ func ExamplePythonReport() {
 	fmt.Println(py)
 	// Output:
 	// "crunch (Python)" on 4 inputs
-	// executor                         wall        CPU parallelism  speedup
-	// Python map                        2 s        2 s        1.00    1.00x
-	// Python ThreadPool(2)            2.1 s      2.1 s        1.00    0.95x
+	// executor               wall    CPU  parallelism  speedup
+	// Python map              2 s    2 s         1.00    1.00x
+	// Python ThreadPool(2)  2.1 s  2.1 s         1.00    0.95x
 }
 
 // Agrees decodes each run's results into the type of Go's results and
@@ -85,11 +85,11 @@ func ExampleBeside() {
 	fmt.Println(kit.Beside(goRuns, py))
 	// Output:
 	// "query" on 4 inputs
-	// executor                         wall        CPU parallelism  speedup
-	// Go Serial                      12.5 s       0 ns        0.00    1.00x
-	// Go Threads(2)                     8 s       0 ns        0.00    1.56x
-	// Python map                     12.5 s       0 ns        0.00    1.00x
-	// Python ThreadPool(2)              8 s       0 ns        0.00    1.56x
+	// executor                wall   CPU  parallelism  speedup
+	// Go Serial             12.5 s  0 ns         0.00    1.00x
+	// Go Threads(2)            8 s  0 ns         0.00    1.56x
+	// Python map            12.5 s  0 ns         0.00    1.00x
+	// Python ThreadPool(2)     8 s  0 ns         0.00    1.56x
 	// (speedup: over each language's first run)
 }
 

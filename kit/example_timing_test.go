@@ -41,35 +41,41 @@ func ExampleTimeIt() {
 	kit.Show(r) // a table and a chart of the runs in a notebook
 }
 
-func ExampleLoops() {
-	r := kit.TimeIt(func() {}, kit.Loops(50), kit.Quiet())
-	fmt.Println(r.Loops, "loops in each of", r.Repeat, "runs")
-	// Output: 50 loops in each of 7 runs
-}
-
-func ExampleRepeat() {
-	r := kit.TimeIt(func() {}, kit.Repeat(3), kit.Loops(10), kit.Quiet())
-	fmt.Println(len(r.Runs), "runs")
-	// Output: 3 runs
-}
-
-func ExampleQuiet() {
-	// Nothing is printed; the result is returned as usual.
-	r := kit.TimeIt(func() {}, kit.Loops(10), kit.Quiet())
-	fmt.Println(r.Best <= r.Median && r.Median <= r.Worst)
-	// Output: true
-}
-
-func ExampleTimeItOption() {
-	// Options combine in any order.
-	opts := []kit.TimeItOption{kit.Loops(100), kit.Repeat(5), kit.Quiet()}
-	r := kit.TimeIt(func() {}, opts...)
+func ExampleTimer() {
+	// IPython's %timeit -n100 -r5 -q: 5 runs of 100 calls, nothing printed.
+	r := kit.Timer{}.WithLoops(100).WithRepeat(5).WithQuiet().TimeIt(func() {})
 	fmt.Println(r.Repeat, "runs of", r.Loops, "loops")
 	// Output: 5 runs of 100 loops
 }
 
+func ExampleTimer_WithLoops() {
+	r := kit.Timer{}.WithLoops(50).WithQuiet().TimeIt(func() {})
+	fmt.Println(r.Loops, "loops in each of", r.Repeat, "runs")
+	// Output: 50 loops in each of 7 runs
+}
+
+func ExampleTimer_WithRepeat() {
+	r := kit.Timer{}.WithRepeat(3).WithLoops(10).WithQuiet().TimeIt(func() {})
+	fmt.Println(len(r.Runs), "runs")
+	// Output: 3 runs
+}
+
+func ExampleTimer_WithQuiet() {
+	// Nothing is printed; the result is returned as usual.
+	r := kit.Timer{}.WithLoops(10).WithQuiet().TimeIt(func() {})
+	fmt.Println(r.Best <= r.Median && r.Median <= r.Worst)
+	// Output: true
+}
+
+func ExampleTimer_TimeIt() {
+	// The settings combine in any order; the zero Timer is TimeIt's.
+	r := kit.Timer{}.WithQuiet().WithRepeat(2).TimeIt(func() { time.Sleep(20 * time.Millisecond) })
+	fmt.Println(r.Repeat, "runs of", r.Loops, "loops") // 10 loops of 20 ms: the first count that lasts 0.2 s
+	// Output: 2 runs of 10 loops
+}
+
 func ExampleTimeItResult() {
-	r := kit.TimeIt(func() { time.Sleep(time.Millisecond) }, kit.Loops(2), kit.Repeat(3), kit.Quiet())
+	r := kit.Timer{}.WithLoops(2).WithRepeat(3).WithQuiet().TimeIt(func() { time.Sleep(time.Millisecond) })
 	// Every time in r is per loop: a sleep lasts at least what it asks.
 	fmt.Println(r.Best >= time.Millisecond, len(r.Runs))
 	// Output: true 3
@@ -82,9 +88,9 @@ func ExampleTimeItResult_String() {
 }
 
 func ExampleTimeItResult_HTML() {
-	r := kit.TimeIt(func() {}, kit.Loops(10), kit.Repeat(3), kit.Quiet())
+	r := kit.Timer{}.WithLoops(10).WithRepeat(3).WithQuiet().TimeIt(func() {})
 	// In a notebook, kit.Show(r) draws this HTML: a table and a chart.
-	fmt.Println(strings.HasPrefix(r.HTML(), "<table>"))
+	fmt.Println(strings.HasPrefix(r.HTML(), "<table"))
 	// Output: true
 }
 
@@ -108,10 +114,10 @@ func ExampleTiming_HTML() {
 	t := kit.Timing{Wall: 100 * time.Millisecond, User: 150 * time.Millisecond, Sys: 50 * time.Millisecond}
 	fmt.Println(t.HTML())
 	// Output:
-	// <table>
-	// <tr><th></th><th>user</th><th>sys</th><th>total</th></tr>
-	// <tr><th>CPU times</th><td>150 ms</td><td>50 ms</td><td>200 ms</td></tr>
-	// <tr><th>Wall time</th><td colspan="3">100 ms</td></tr>
-	// <tr><th>Parallelism</th><td colspan="3">2.00 (CPU / wall time)</td></tr>
+	// <table class="kit-table">
+	// <tr><th style="text-align:left"></th><th>user</th><th>sys</th><th>total</th></tr>
+	// <tr><th style="text-align:left">CPU times</th><td>150 ms</td><td>50 ms</td><td>200 ms</td></tr>
+	// <tr><th style="text-align:left">Wall time</th><td></td><td></td><td>100 ms</td></tr>
+	// <tr><th style="text-align:left">Parallelism</th><td></td><td></td><td>2.00 (CPU / wall time)</td></tr>
 	// </table>
 }

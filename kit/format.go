@@ -8,9 +8,12 @@ import (
 	"time"
 )
 
-// formatDuration writes d as IPython's %time and %timeit do (_format_time in
+// FormatDuration writes d as IPython's %time and %timeit do (_format_time in
 // IPython/core/magics/execution.py), so that notes and parsers written for
-// IPython read kit's output too:
+// IPython read kit's output too. It is the one way kit writes a time (in
+// text, tables and errors; charts put every number of one chart in a shared
+// unit instead), and lessons call it too, so that a notebook shows times
+// one way throughout:
 //
 //   - under a minute, three significant digits ("%.3g") and the largest unit
 //     of ns, µs, ms and s that is not more than d: "999 ns", "1 µs", "2.5 ms",
@@ -23,10 +26,10 @@ import (
 //
 // One deliberate difference: where rounding reaches the next unit, IPython
 // prints "1e+03 µs" (for 999.5 µs) and kit prints "1 ms".
-func formatDuration(d time.Duration) string {
+func FormatDuration(d time.Duration) string {
 	if d < 0 {
 		// Only a broken clock gives a negative time; show it rather than hide it.
-		return "-" + formatDuration(-max(d, -math.MaxInt64))
+		return "-" + FormatDuration(-max(d, -math.MaxInt64))
 	}
 	if d >= time.Minute {
 		return formatDurationLong(d)
@@ -88,3 +91,8 @@ func formatCount(n int, noun string) string {
 	}
 	return s
 }
+
+// formatRatio writes a speedup or any other "times as much" as the lessons
+// do: "1.82x", "10.1x", "0.95x" (three significant digits, or two decimals
+// below 1).
+func formatRatio(v float64) string { return chartDecimal(v) + "x" }

@@ -54,8 +54,8 @@ func TestFormatDuration(t *testing.T) {
 		{math.MinInt64, "-106751d 23h 47min 16s"},
 	}
 	for _, tt := range tests {
-		if got := formatDuration(tt.d); got != tt.want {
-			t.Errorf("formatDuration(%d ns) = %q, want %q", int64(tt.d), got, tt.want)
+		if got := FormatDuration(tt.d); got != tt.want {
+			t.Errorf("FormatDuration(%d ns) = %q, want %q", int64(tt.d), got, tt.want)
 		}
 	}
 }

@@ -503,7 +503,7 @@ func (p PythonReport) String() string {
 func (p PythonReport) HTML() string {
 	notes := p.notes("<br>", html.EscapeString)
 	if notes != "" {
-		notes = "<p style=\"font-size:12px;color:#555\">" + strings.TrimPrefix(notes, "<br>") + "</p>"
+		notes = "<p style=\"font-size:12px;color:" + paletteMuted + "\">" + strings.TrimPrefix(notes, "<br>") + "</p>"
 	}
 	return p.comparison().HTML() + notes
 }
@@ -598,9 +598,9 @@ func (s SideBySide) HTML() string {
 	seen := map[string]bool{}
 	for i, r := range s.Runs {
 		lang := languageOf(r.Executor)
-		colors[i] = chartColors[0]
+		colors[i] = paletteSeries[0]
 		if lang == "Python" {
-			colors[i] = chartColors[1]
+			colors[i] = paletteSeries[1]
 		}
 		if !seen[lang] {
 			seen[lang] = true

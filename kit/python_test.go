@@ -278,8 +278,8 @@ func TestBesideDrawsBothLanguages(t *testing.T) {
 		t.Errorf("no %s attribute", BesideAttr)
 	}
 	bars := besideBars(t, page)
-	want := map[string]string{"Go Serial": chartColors[0], "Go Threads(2)": chartColors[0],
-		"Python map": chartColors[1], "Python Pool(2)": chartColors[1]}
+	want := map[string]string{"Go Serial": paletteSeries[0], "Go Threads(2)": paletteSeries[0],
+		"Python map": paletteSeries[1], "Python Pool(2)": paletteSeries[1]}
 	for name, color := range want {
 		if bars[name] != color {
 			t.Errorf("bar %q: colour %q, want %q (bars: %v)", name, bars[name], color, bars)

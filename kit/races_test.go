@@ -52,8 +52,8 @@ func TestRaceResultPrints(t *testing.T) {
 	if h := good.HTML(); strings.Contains(h, "color:#D55E00") || !strings.Contains(h, "a&lt;b") {
 		t.Errorf("HTML() = %q, want no red and an escaped name", h)
 	}
-	if s := RaceTable(bad, good).String(); strings.Count(s, "\n") != 1 {
-		t.Errorf("RaceTable String() = %q, want two lines", s)
+	if s := (RaceResults{bad, good}).String(); strings.Count(s, "\n") != 1 {
+		t.Errorf("RaceResults String() = %q, want two lines", s)
 	}
 }
 

@@ -305,9 +305,9 @@ func holdGIL() (release func()) {
 func (r Run[R]) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s ran %q on %d inputs: wall %s, CPU %s, parallelism %.2f\n",
-		r.Executor, r.Task, len(r.Results), formatDuration(r.Timing.Wall), formatDuration(r.Timing.CPU()), r.Timing.Parallelism())
+		r.Executor, r.Task, len(r.Results), FormatDuration(r.Timing.Wall), FormatDuration(r.Timing.CPU()), r.Timing.Parallelism())
 	if r.Startup > 0 {
-		fmt.Fprintf(&b, "worker start-up: %s (included in wall)\n", formatDuration(r.Startup))
+		fmt.Fprintf(&b, "worker start-up: %s (included in wall)\n", FormatDuration(r.Startup))
 	}
 	fmt.Fprintf(&b, "results: %s\n", shortList(r.Results, 10))
 	if d := r.deliveries(); d != "" {
@@ -330,11 +330,11 @@ func (r Run[R]) HTML() string {
 	row := func(k, v string) {
 		fmt.Fprintf(&b, "<tr><th align=left>%s</th><td>%s</td></tr>", k, html.EscapeString(v))
 	}
-	row("wall", formatDuration(r.Timing.Wall))
-	row("CPU", formatDuration(r.Timing.CPU()))
+	row("wall", FormatDuration(r.Timing.Wall))
+	row("CPU", FormatDuration(r.Timing.CPU()))
 	row("parallelism", fmt.Sprintf("%.2f", r.Timing.Parallelism()))
 	if r.Startup > 0 {
-		row("worker start-up", formatDuration(r.Startup))
+		row("worker start-up", FormatDuration(r.Startup))
 	}
 	row("results", shortList(r.Results, 10))
 	if d := r.deliveries(); d != "" {
@@ -342,7 +342,7 @@ func (r Run[R]) HTML() string {
 	}
 	b.WriteString("</table>")
 	if r.Err != nil {
-		fmt.Fprintf(&b, "<pre style=\"color:%s\">%s</pre>", chartWarnColor, html.EscapeString(r.Err.Error()))
+		fmt.Fprintf(&b, "<pre style=\"color:%s\">%s</pre>", paletteWarn, html.EscapeString(r.Err.Error()))
 	}
 	if r.Trace != nil {
 		b.WriteString(r.Trace.HTML())

@@ -2,7 +2,6 @@ package kit
 
 import (
 	"fmt"
-	"html"
 	"io/fs"
 	"os"
 	"runtime"
@@ -108,8 +107,8 @@ func ratio(quota, period string) float64 {
 	return q / p
 }
 
-// rows are the facts as label/value pairs, shared by String and HTML.
-func (s System) rows() [][2]string {
+// table is the facts as label/value rows, shared by String and HTML.
+func (s System) table() Table {
 	quota := "no limit"
 	if s.CPUQuota > 0 {
 		quota = fmt.Sprintf("%.2f cores", s.CPUQuota)
@@ -118,38 +117,24 @@ func (s System) rows() [][2]string {
 	if s.MemoryLimit > 0 {
 		memLimit = bytesText(s.MemoryLimit)
 	}
-	return [][2]string{
-		{"CPU", s.CPUModel},
-		{"physical cores", strconv.Itoa(s.PhysicalCores)},
-		{"logical cores", strconv.Itoa(s.LogicalCores)},
-		{"GOMAXPROCS", strconv.Itoa(s.GOMAXPROCS)},
-		{"container CPU quota", quota},
-		{"memory", fmt.Sprintf("%s total, %s available", bytesText(s.MemoryTotal), bytesText(s.MemoryFree))},
-		{"container memory limit", memLimit},
-		{"Go", s.GoVersion},
-		{"OS", s.OS},
-	}
+	t := Table{Caption: "This machine", Align: "ll"}
+	t.Row("CPU", s.CPUModel)
+	t.Row("physical cores", s.PhysicalCores)
+	t.Row("logical cores", s.LogicalCores)
+	t.Row("GOMAXPROCS", s.GOMAXPROCS)
+	t.Row("container CPU quota", quota)
+	t.Row("memory", fmt.Sprintf("%s total, %s available", bytesText(s.MemoryTotal), bytesText(s.MemoryFree)))
+	t.Row("container memory limit", memLimit)
+	t.Row("Go", s.GoVersion)
+	t.Row("OS", s.OS)
+	return t
 }
 
 // String is the facts as an aligned two-column table.
-func (s System) String() string {
-	var b strings.Builder
-	for _, r := range s.rows() {
-		fmt.Fprintf(&b, "%-23s %s\n", r[0], r[1])
-	}
-	return b.String()
-}
+func (s System) String() string { return s.table().String() }
 
 // HTML is the facts as a two-column table.
-func (s System) HTML() string {
-	var b strings.Builder
-	b.WriteString(`<table class="kit-table"><caption>This machine</caption>`)
-	for _, r := range s.rows() {
-		fmt.Fprintf(&b, "<tr><th style=\"text-align:left\">%s</th><td style=\"text-align:left\">%s</td></tr>", html.EscapeString(r[0]), html.EscapeString(r[1]))
-	}
-	b.WriteString("</table>")
-	return b.String()
-}
+func (s System) HTML() string { return s.table().HTML() }
 
 // bytesText writes a byte count with a binary unit: 24.0 GiB.
 func bytesText(n uint64) string {

@@ -23,51 +23,66 @@ type TimeItResult struct {
 	Median time.Duration // median of Runs
 }
 
-// TimeItOption changes how [TimeIt] measures: see [Loops], [Repeat] and
-// [Quiet].
-type TimeItOption func(*timeItConfig)
-
-type timeItConfig struct {
+// Timer is how [Timer.TimeIt] measures: %timeit's -n and -r options as
+// With... methods, so that
+//
+//	kit.Timer{}.WithLoops(3).WithRepeat(5).TimeIt(f)
+//
+// is IPython's `%timeit -n3 -r5 f()`. The zero value measures as IPython
+// does by default (loops chosen automatically, 7 runs, result printed), and
+// [TimeIt] is the zero Timer's TimeIt. (Not a countdown, as time.Timer is.)
+type Timer struct {
 	loops  int // calls per run; 0 chooses it as IPython does
-	repeat int
+	repeat int // runs; 0 means 7
 	quiet  bool
 	// now is the clock; tests replace it with a fake one.
 	now func() time.Time
 }
 
-// Loops makes every run of [TimeIt] call the function n times, instead of
-// choosing the count automatically. It panics if n < 1.
-func Loops(n int) TimeItOption {
+// WithLoops makes every run call the function n times, instead of choosing
+// the count automatically (%timeit -n). It panics if n < 1.
+func (t Timer) WithLoops(n int) Timer {
 	if n < 1 {
-		panic(fmt.Sprintf("kit.TimeIt: Loops(%d): loops must be >= 1", n))
+		panic(fmt.Sprintf("kit.Timer.WithLoops(%d): loops must be >= 1", n))
 	}
-	return func(c *timeItConfig) { c.loops = n }
+	t.loops = n
+	return t
 }
 
-// Repeat makes [TimeIt] do r runs instead of 7. It panics if r < 1.
-func Repeat(r int) TimeItOption {
+// WithRepeat makes TimeIt do r runs instead of 7 (%timeit -r). It panics
+// if r < 1.
+func (t Timer) WithRepeat(r int) Timer {
 	if r < 1 {
-		panic(fmt.Sprintf("kit.TimeIt: Repeat(%d): repeat must be >= 1", r))
+		panic(fmt.Sprintf("kit.Timer.WithRepeat(%d): repeat must be >= 1", r))
 	}
-	return func(c *timeItConfig) { c.repeat = r }
+	t.repeat = r
+	return t
 }
 
-// Quiet makes [TimeIt] print nothing; the result is returned all the same.
-func Quiet() TimeItOption {
-	return func(c *timeItConfig) { c.quiet = true }
+// WithQuiet makes TimeIt print nothing (%timeit -q); the result is
+// returned all the same.
+func (t Timer) WithQuiet() Timer {
+	t.quiet = true
+	return t
 }
 
 // maxAutoLoops is where the automatic loop count stops growing, as in
 // IPython, so that a function too fast for the clock cannot loop forever.
 const maxAutoLoops = 1_000_000_000
 
+// TimeIt measures how long one call of f takes, with IPython's %timeit
+// rules; it is Timer{}.TimeIt(f). Use a [Timer] to set the loops, the
+// runs, or silence.
+func TimeIt(f func()) TimeItResult { return Timer{}.TimeIt(f) }
+
 // TimeIt measures how long one call of f takes, with IPython's %timeit rules.
 //
-// It calls f in Repeat runs (7 unless [Repeat] says otherwise) of Loops calls
-// each. Unless [Loops] gives the count, it is the first of 1, 10, 100, ...
-// (up to 10⁹) for which one run lasts at least 0.2 s; the runs that find it
-// are not part of the result. Then, unless [Quiet] is given, TimeIt prints
-// to standard output, as IPython does,
+// It calls f in runs (7 unless [Timer.WithRepeat] says otherwise) of a
+// number of calls each. Unless [Timer.WithLoops] gives the count, it is the
+// first of 1, 10, 100, ... (up to 10⁹) for which one run lasts at least
+// 0.2 s; the runs that find it are not part of the result. Then, unless
+// [Timer.WithQuiet] was called, TimeIt prints to standard output, as
+// IPython does,
 //
 //	605 ms ± 10.9 ms per loop (mean ± std. dev. of 7 runs, 1 loop each)
 //
@@ -80,33 +95,32 @@ const maxAutoLoops = 1_000_000_000
 //
 // TimeIt panics if f is nil. If f panics, the panic propagates unchanged and
 // nothing is printed.
-func TimeIt(f func(), opts ...TimeItOption) TimeItResult {
+func (t Timer) TimeIt(f func()) TimeItResult {
 	if f == nil {
 		panic("kit.TimeIt: f is nil")
 	}
-	c := timeItConfig{repeat: 7, now: time.Now}
-	for i, opt := range opts {
-		if opt == nil {
-			panic(fmt.Sprintf("kit.TimeIt: option %d is nil", i))
-		}
-		opt(&c)
+	if t.repeat == 0 {
+		t.repeat = 7
+	}
+	if t.now == nil {
+		t.now = time.Now
 	}
 
-	loops := c.loops
+	loops := t.loops
 	if loops == 0 {
 		for loops = 1; loops < maxAutoLoops; loops *= 10 {
-			if c.run(f, loops) >= 200*time.Millisecond {
+			if t.run(f, loops) >= 200*time.Millisecond {
 				break
 			}
 		}
 	}
-	runs := make([]time.Duration, c.repeat)
+	runs := make([]time.Duration, t.repeat)
 	for i := range runs {
-		runs[i] = perLoop(c.run(f, loops), loops)
+		runs[i] = perLoop(t.run(f, loops), loops)
 	}
 
 	r := newTimeItResult(loops, runs)
-	if !c.quiet {
+	if !t.quiet {
 		if w := r.warning(); w != "" {
 			fmt.Fprintln(os.Stdout, w)
 		}
@@ -116,12 +130,12 @@ func TimeIt(f func(), opts ...TimeItOption) TimeItResult {
 }
 
 // run calls f loops times and returns how long that took.
-func (c *timeItConfig) run(f func(), loops int) time.Duration {
-	start := c.now()
+func (t Timer) run(f func(), loops int) time.Duration {
+	start := t.now()
 	for range loops {
 		f()
 	}
-	return c.now().Sub(start)
+	return t.now().Sub(start)
 }
 
 // perLoop is the time of one loop of a run, rounded to the nanosecond.

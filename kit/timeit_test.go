@@ -15,11 +15,6 @@ type fakeTimingClock struct{ t time.Time }
 func (c *fakeTimingClock) now() time.Time          { return c.t }
 func (c *fakeTimingClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
-// withClock makes TimeIt read now instead of the real clock.
-func withClock(now func() time.Time) TimeItOption {
-	return func(c *timeItConfig) { c.now = now }
-}
-
 // IPython's %timeit line, as a parser of IPython's output reads it.
 var ipythonTimeIt = regexp.MustCompile(`^(\d[\d.]*) (ns|[µµu]s|ms|s) ± (\d[\d.]*) (ns|[µµu]s|ms|s) per loop ` +
 	`\(mean ± std\. dev\. of (\d+) runs?, ([\d,]+) loops? each\)\n$`)
@@ -40,10 +35,10 @@ func TestTimeItChoosesLoops(t *testing.T) {
 	for _, tt := range tests {
 		clock := &fakeTimingClock{}
 		calls := 0
-		r := TimeIt(func() {
+		r := Timer{now: clock.now}.WithRepeat(3).WithQuiet().TimeIt(func() {
 			calls++
 			clock.advance(tt.cost)
-		}, withClock(clock.now), Repeat(3), Quiet())
+		})
 
 		if r.Loops != tt.wantLoops {
 			t.Errorf("cost %v: Loops = %d, want %d", tt.cost, r.Loops, tt.wantLoops)
@@ -82,7 +77,7 @@ func TestTimeItStatistics(t *testing.T) {
 	f := costsPerRun(clock, 2, 30*ms, 10*ms, 40*ms, 20*ms)
 	var r TimeItResult
 	out := captureTimingStdout(t, func() {
-		r = TimeIt(f, withClock(clock.now), Loops(2), Repeat(4))
+		r = Timer{now: clock.now}.WithLoops(2).WithRepeat(4).TimeIt(f)
 	})
 
 	want := TimeItResult{
@@ -110,7 +105,7 @@ func TestTimeItStatistics(t *testing.T) {
 func TestTimeItOddMedianAndRounding(t *testing.T) {
 	clock := &fakeTimingClock{}
 	f := costsPerRun(clock, 3, 5, 1, 4) // nanoseconds: runs of 15, 3 and 12 ns
-	r := TimeIt(f, withClock(clock.now), Loops(3), Repeat(3), Quiet())
+	r := Timer{now: clock.now}.WithLoops(3).WithRepeat(3).WithQuiet().TimeIt(f)
 	if r.Median != 4 || r.Best != 1 || r.Worst != 5 {
 		t.Errorf("TimeIt = %+v, want Best 1 ns, Median 4 ns, Worst 5 ns", r)
 	}
@@ -148,7 +143,7 @@ func TestTimeItWarning(t *testing.T) {
 		clock := &fakeTimingClock{}
 		f := costsPerRun(clock, 1, tt.costs...)
 		out := captureTimingStdout(t, func() {
-			TimeIt(f, withClock(clock.now), Loops(1), Repeat(len(tt.costs)))
+			Timer{now: clock.now}.WithLoops(1).WithRepeat(len(tt.costs)).TimeIt(f)
 		})
 		if out != tt.want {
 			t.Errorf("%s: TimeIt printed\n%q\nwant\n%q", tt.name, out, tt.want)
@@ -178,44 +173,42 @@ func TestTimeItResultString(t *testing.T) {
 func TestTimeItResultHTML(t *testing.T) {
 	ms := time.Millisecond
 	clock := &fakeTimingClock{}
-	r := TimeIt(costsPerRun(clock, 1, 5*ms, ms, ms), withClock(clock.now), Loops(1), Repeat(3), Quiet())
+	r := Timer{now: clock.now}.WithLoops(1).WithRepeat(3).WithQuiet().TimeIt(costsPerRun(clock, 1, 5*ms, ms, ms))
 	h := r.HTML()
 	for _, want := range []string{
-		"<td>2.33 ms ± 1.89 ms per loop</td>",
-		"<td>1 ms / 1 ms / 5 ms</td>",
-		"<td>3 runs, 1 loop each</td>",
+		">2.33 ms ± 1.89 ms per loop</td>",
+		">1 ms / 1 ms / 5 ms</td>",
+		">3 runs, 1 loop each</td>",
 		"The slowest run took 5.00 times longer",
 	} {
 		if !strings.Contains(h, want) {
 			t.Errorf("HTML() = %s\nwant it to contain %q", h, want)
 		}
 	}
-	if h := (TimeItResult{}).HTML(); !strings.Contains(h, "<table>") {
+	if h := (TimeItResult{}).HTML(); !strings.Contains(h, "<table") {
 		t.Errorf("zero HTML() = %q, want a table", h)
 	}
 }
 
-// timeItPanic returns the value TimeIt panicked with when called with opts.
-func timeItPanic(f func(), opts ...TimeItOption) (value any) {
+// timeItPanic returns the value call panicked with.
+func timeItPanic(call func()) (value any) {
 	defer func() { value = recover() }()
-	TimeIt(f, opts...)
+	call()
 	return nil
 }
 
 func TestTimeItBadInput(t *testing.T) {
-	// Options check their argument when made, so each is made inside the
-	// function that recovers.
 	tests := []struct {
 		name string
 		call func()
 		want string
 	}{
 		{"nil f", func() { TimeIt(nil) }, "kit.TimeIt: f is nil"},
-		{"Loops(0)", func() { Loops(0) }, "kit.TimeIt: Loops(0): loops must be >= 1"},
-		{"Loops(-1)", func() { Loops(-1) }, "kit.TimeIt: Loops(-1): loops must be >= 1"},
-		{"Repeat(0)", func() { Repeat(0) }, "kit.TimeIt: Repeat(0): repeat must be >= 1"},
-		{"Repeat(-3)", func() { Repeat(-3) }, "kit.TimeIt: Repeat(-3): repeat must be >= 1"},
-		{"nil option", func() { TimeIt(func() {}, Quiet(), nil) }, "kit.TimeIt: option 1 is nil"},
+		{"nil f on a Timer", func() { Timer{}.WithLoops(1).TimeIt(nil) }, "kit.TimeIt: f is nil"},
+		{"WithLoops(0)", func() { Timer{}.WithLoops(0) }, "kit.Timer.WithLoops(0): loops must be >= 1"},
+		{"WithLoops(-1)", func() { Timer{}.WithLoops(-1) }, "kit.Timer.WithLoops(-1): loops must be >= 1"},
+		{"WithRepeat(0)", func() { Timer{}.WithRepeat(0) }, "kit.Timer.WithRepeat(0): repeat must be >= 1"},
+		{"WithRepeat(-3)", func() { Timer{}.WithRepeat(-3) }, "kit.Timer.WithRepeat(-3): repeat must be >= 1"},
 	}
 	for _, tt := range tests {
 		if got := timeItPanic(tt.call); got != tt.want {
@@ -249,7 +242,7 @@ func TestTimeItAgreesWithBenchmark(t *testing.T) {
 	}
 	const attempts = 5
 	for i := range attempts {
-		r := TimeIt(timingFixedWork, Loops(100), Repeat(5), Quiet())
+		r := Timer{}.WithLoops(100).WithRepeat(5).WithQuiet().TimeIt(timingFixedWork)
 		b := testing.Benchmark(func(b *testing.B) {
 			for range b.N {
 				timingFixedWork()
@@ -269,5 +262,5 @@ func TestTimeItAgreesWithBenchmark(t *testing.T) {
 // and the call of f) by timing a function that does nothing: ns/op is the
 // overhead per loop.
 func BenchmarkTimeItOverhead(b *testing.B) {
-	TimeIt(func() {}, Loops(b.N), Repeat(1), Quiet())
+	Timer{}.WithLoops(b.N).WithRepeat(1).WithQuiet().TimeIt(func() {})
 }

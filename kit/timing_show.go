@@ -51,11 +51,11 @@ func TimeCell() (stop func() Timing) {
 func (t Timing) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "CPU times: user %s, sys: %s, total: %s\n",
-		formatDuration(t.User), formatDuration(t.Sys), formatDuration(t.User+t.Sys))
-	fmt.Fprintf(&b, "Wall time: %s\n", formatDuration(t.Wall))
+		FormatDuration(t.User), FormatDuration(t.Sys), FormatDuration(t.User+t.Sys))
+	fmt.Fprintf(&b, "Wall time: %s\n", FormatDuration(t.Wall))
 	if t.ChildUser+t.ChildSys > 0 {
 		fmt.Fprintf(&b, "Child processes: user %s, sys: %s, total: %s\n",
-			formatDuration(t.ChildUser), formatDuration(t.ChildSys), formatDuration(t.ChildUser+t.ChildSys))
+			FormatDuration(t.ChildUser), FormatDuration(t.ChildSys), FormatDuration(t.ChildUser+t.ChildSys))
 	}
 	fmt.Fprintf(&b, "Parallelism: %.2f (CPU / wall time)", t.Parallelism())
 	return b.String()
@@ -63,18 +63,14 @@ func (t Timing) String() string {
 
 // HTML gives t as a small table with the numbers of [Timing.String].
 func (t Timing) HTML() string {
-	var b strings.Builder
-	b.WriteString("<table>\n<tr><th></th><th>user</th><th>sys</th><th>total</th></tr>\n")
-	fmt.Fprintf(&b, "<tr><th>CPU times</th><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-		formatDuration(t.User), formatDuration(t.Sys), formatDuration(t.User+t.Sys))
+	tab := Table{Header: []string{"", "user", "sys", "total"}}
+	tab.Row("CPU times", t.User, t.Sys, t.User+t.Sys)
 	if t.ChildUser+t.ChildSys > 0 {
-		fmt.Fprintf(&b, "<tr><th>Child processes</th><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-			formatDuration(t.ChildUser), formatDuration(t.ChildSys), formatDuration(t.ChildUser+t.ChildSys))
+		tab.Row("Child processes", t.ChildUser, t.ChildSys, t.ChildUser+t.ChildSys)
 	}
-	fmt.Fprintf(&b, "<tr><th>Wall time</th><td colspan=\"3\">%s</td></tr>\n", formatDuration(t.Wall))
-	fmt.Fprintf(&b, "<tr><th>Parallelism</th><td colspan=\"3\">%.2f (CPU / wall time)</td></tr>\n</table>",
-		t.Parallelism())
-	return b.String()
+	tab.Row("Wall time", "", "", t.Wall)
+	tab.Row("Parallelism", "", "", fmt.Sprintf("%.2f (CPU / wall time)", t.Parallelism()))
+	return tab.HTML()
 }
 
 // String gives r in IPython's %timeit format:
@@ -85,7 +81,7 @@ func (t Timing) HTML() string {
 // when the runs varied much; [TimeItResult.HTML] includes it.
 func (r TimeItResult) String() string {
 	return fmt.Sprintf("%s ± %s per loop (mean ± std. dev. of %s, %s each)",
-		formatDuration(r.Mean), formatDuration(r.Std),
+		FormatDuration(r.Mean), FormatDuration(r.Std),
 		formatCount(r.Repeat, "run"), formatCount(r.Loops, "loop"))
 }
 
@@ -93,12 +89,11 @@ func (r TimeItResult) String() string {
 // the runs varied much, and a [SpreadChart] of its runs.
 func (r TimeItResult) HTML() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "<table>\n<tr><th>mean ± std. dev.</th><td>%s ± %s per loop</td></tr>\n",
-		formatDuration(r.Mean), formatDuration(r.Std))
-	fmt.Fprintf(&b, "<tr><th>best / median / worst</th><td>%s / %s / %s</td></tr>\n",
-		formatDuration(r.Best), formatDuration(r.Median), formatDuration(r.Worst))
-	fmt.Fprintf(&b, "<tr><th>runs</th><td>%s, %s each</td></tr>\n</table>\n",
-		formatCount(r.Repeat, "run"), formatCount(r.Loops, "loop"))
+	tab := Table{Align: "ll"}
+	tab.Row("mean ± std. dev.", FormatDuration(r.Mean)+" ± "+FormatDuration(r.Std)+" per loop")
+	tab.Row("best / median / worst", FormatDuration(r.Best)+" / "+FormatDuration(r.Median)+" / "+FormatDuration(r.Worst))
+	tab.Row("runs", formatCount(r.Repeat, "run")+", "+formatCount(r.Loops, "loop")+" each")
+	b.WriteString(tab.HTML())
 	if w := r.warning(); w != "" {
 		fmt.Fprintf(&b, "<p>%s</p>\n", w)
 	}

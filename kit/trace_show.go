@@ -2,7 +2,6 @@ package kit
 
 import (
 	"fmt"
-	"html"
 	"strings"
 )
 
@@ -10,7 +9,7 @@ import (
 // (inputs run, busy and idle time), the numbers behind load imbalance.
 func (t *Trace) String() string {
 	return fmt.Sprintf("%s: %d spans on %d workers in %s\n%s",
-		t.Name, len(t.Spans()), t.Workers, formatDuration(t.Total()), strings.TrimRight(t.loadText(), "\n"))
+		t.Name, len(t.Spans()), t.Workers, FormatDuration(t.Total()), strings.TrimRight(t.loadText(), "\n"))
 }
 
 // HTML draws the trace as a timeline, one row per worker, above a table of
@@ -18,13 +17,11 @@ func (t *Trace) String() string {
 func (t *Trace) HTML() string {
 	var b strings.Builder
 	b.WriteString(TimelineChart(t).HTML())
-	b.WriteString("<table><tr><th>worker</th><th>pid</th><th>inputs</th><th>busy</th><th>idle</th></tr>")
+	tab := Table{Header: []string{"worker", "pid", "inputs", "busy", "idle"}, Align: "rr"}
 	for _, l := range t.Load() {
-		pid := strings.TrimPrefix(l.process(), "pid ")
-		fmt.Fprintf(&b, "<tr><td>%d</td><td>%s</td><td>%d</td><td>%s</td><td>%s</td></tr>",
-			l.Worker, pid, l.Inputs, html.EscapeString(formatDuration(l.Busy)), html.EscapeString(formatDuration(l.Idle)))
+		tab.Row(l.Worker, strings.TrimPrefix(l.process(), "pid "), l.Inputs, l.Busy, l.Idle)
 	}
-	b.WriteString("</table>")
+	b.WriteString(tab.HTML())
 	return b.String()
 }
 
@@ -37,7 +34,7 @@ func (t *Trace) loadText() string {
 			pid = " (" + l.process() + ")"
 		}
 		fmt.Fprintf(&b, "worker %d%s: %d inputs, busy %s, idle %s\n",
-			l.Worker, pid, l.Inputs, formatDuration(l.Busy), formatDuration(l.Idle))
+			l.Worker, pid, l.Inputs, FormatDuration(l.Busy), FormatDuration(l.Idle))
 	}
 	return b.String()
 }

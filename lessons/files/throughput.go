@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"parallelgo.dev/course/kit"
 )
 
 // Throughput compares reading a file's bytes with parsing them: the test
@@ -75,8 +77,8 @@ func mbps(b int64, d time.Duration) float64 {
 func (t Throughput) String() string {
 	verdict := "reading the bytes takes about as long as parsing them: I/O-bound, more goroutines will queue at the disk"
 	if t.CPUBound() {
-		verdict = fmt.Sprintf("parsing is %.0f× slower than reading the bytes (which came from the page cache): CPU-bound, goroutines help up to the number of cores", t.Ratio())
+		verdict = fmt.Sprintf("parsing is %.0fx slower than reading the bytes (which came from the page cache): CPU-bound, goroutines help up to the number of cores", t.Ratio())
 	}
-	return fmt.Sprintf("%.1f MB: raw read %v (%.0f MB/s), parse %v (%.0f MB/s)\n%s",
-		float64(t.Bytes)/1e6, t.Raw.Round(time.Microsecond), t.RawMBps(), t.Parse.Round(time.Microsecond), t.ParseMBps(), verdict)
+	return fmt.Sprintf("%.1f MB: raw read %s (%.0f MB/s), parse %s (%.0f MB/s)\n%s",
+		float64(t.Bytes)/1e6, kit.FormatDuration(t.Raw), t.RawMBps(), kit.FormatDuration(t.Parse), t.ParseMBps(), verdict)
 }

@@ -3,7 +3,8 @@ package montecarlo
 import (
 	"fmt"
 	"math"
-	"strings"
+
+	"parallelgo.dev/course/kit"
 )
 
 // Accuracy is one row of the error-versus-samples table: Runs estimates from
@@ -71,23 +72,34 @@ func ExpectedError(n int) float64 {
 	return 4 * math.Sqrt(p*(1-p)/float64(n))
 }
 
-// String is the table as text.
-func (t AccuracyTable) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%12s  %5s  %-13s %-10s %s\n", "samples", "runs", "mean estimate", "RMS error", "expected error")
+// table is the rows as a kit table.
+func (t AccuracyTable) table() kit.Table {
+	tab := kit.Table{Header: []string{"samples", "runs", "mean estimate", "RMS error", "expected error"}, Align: "r"}
 	for _, r := range t {
-		fmt.Fprintf(&b, "%12d  %5d  %-13.6f %-10.6f %.6f\n", r.N, r.Runs, r.Pi, r.Err, r.StdErr)
+		tab.Row(r.N, r.Runs, fmt.Sprintf("%.6f", r.Pi), fmt.Sprintf("%.6f", r.Err), fmt.Sprintf("%.6f", r.StdErr))
 	}
-	return b.String()
+	return tab
 }
 
-// HTML is the table as an HTML table.
-func (t AccuracyTable) HTML() string {
-	var b strings.Builder
-	b.WriteString("<table><tr><th>samples</th><th>runs</th><th>mean estimate</th><th>RMS error</th><th>expected error</th></tr>")
+// String is the table as text.
+func (t AccuracyTable) String() string { return t.table().String() }
+
+// HTML is a chart of the measured and the expected error against the
+// number of samples, both axes logarithmic (where 1/sqrt(n) is a straight
+// line of slope -1/2), above the table.
+func (t AccuracyTable) HTML() string { return t.Chart().HTML() + t.table().HTML() }
+
+// Chart draws the RMS error and the expected error against the number of
+// samples, both axes logarithmic: the law 1/sqrt(n) is a straight line
+// falling one decade for every two decades of samples, and the measured
+// errors scatter around it.
+func (t AccuracyTable) Chart() kit.Chart {
+	measured := kit.XYSeries{Name: "RMS error (measured)"}
+	expected := kit.XYSeries{Name: "expected error 1.64/√n"}
 	for _, r := range t {
-		fmt.Fprintf(&b, "<tr><td>%d</td><td>%d</td><td>%.6f</td><td>%.6f</td><td>%.6f</td></tr>", r.N, r.Runs, r.Pi, r.Err, r.StdErr)
+		measured.X, measured.Y = append(measured.X, float64(r.N)), append(measured.Y, r.Err)
+		expected.X, expected.Y = append(expected.X, float64(r.N)), append(expected.Y, r.StdErr)
 	}
-	b.WriteString("</table>")
-	return b.String()
+	return kit.XYChart("Error of the estimate against the number of samples",
+		kit.XYAxis{Name: "samples n", Log: true}, kit.XYAxis{Name: "error", Log: true}, measured, expected)
 }

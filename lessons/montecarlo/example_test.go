@@ -79,8 +79,18 @@ func ExampleAccuracyTable() {
 	t := montecarlo.AccuracyTable{{N: 100, Runs: 12, Pi: 3.2, Err: 0.0584, StdErr: 0.1642}}
 	fmt.Print(t)
 	// Output:
-	//      samples   runs  mean estimate RMS error  expected error
-	//          100     12  3.200000      0.058400   0.164200
+	// samples  runs  mean estimate  RMS error  expected error
+	//     100    12       3.200000   0.058400        0.164200
+}
+
+func ExampleAccuracyTable_Chart() {
+	t := montecarlo.AccuracyTable{{N: 100, Runs: 12, Pi: 3.2, Err: 0.0584, StdErr: 0.1642}}
+	fmt.Print(t.Chart()) // in a notebook, kit.Show(t) draws it above the table
+	// Output:
+	// Error of the estimate against the number of samples
+	// series                  samples n   error
+	// RMS error (measured)          100  0.0584
+	// expected error 1.64/√n        100   0.164
 }
 
 func ExampleAccuracy() {

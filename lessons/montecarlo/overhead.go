@@ -2,10 +2,8 @@ package montecarlo
 
 import (
 	"fmt"
-	"html"
 	"math"
 	"sort"
-	"strings"
 	"time"
 
 	"parallelgo.dev/course/kit"
@@ -45,32 +43,24 @@ func (o Overhead) Share() float64 {
 // per executor, both axes logarithmic.
 type Overheads []Overhead
 
-// String is the experiment as a text table.
-func (t Overheads) String() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%-26s %8s %10s %12s %12s %14s %7s\n", "executor", "tasks", "task size", "wall", "ideal", "overhead/task", "share")
+// table is the experiment as one row per run.
+func (t Overheads) table() kit.Table {
+	tab := kit.Table{Header: []string{"executor", "tasks", "task size", "wall", "ideal", "overhead / task", "share of wall"}}
 	for _, o := range t {
-		fmt.Fprintf(&b, "%-26s %8d %10d %12v %12v %14v %6.0f%%\n", o.Executor, o.Tasks, o.TaskSize,
-			o.Wall.Round(time.Microsecond), o.Ideal.Round(time.Microsecond), o.PerTask().Round(10*time.Nanosecond), 100*o.Share())
+		tab.Row(o.Executor, o.Tasks, o.TaskSize, o.Wall, o.Ideal, o.PerTask(), fmt.Sprintf("%.0f%%", 100*o.Share()))
 	}
-	return b.String()
+	return tab
 }
+
+// String is the experiment as a text table.
+func (t Overheads) String() string { return t.table().String() }
 
 // HTML is the chart above the table.
 func (t Overheads) HTML() string {
-	var b strings.Builder
 	if len(t) == 0 {
 		return "<p>no measurements</p>"
 	}
-	b.WriteString(t.chart().HTML())
-	b.WriteString(`<table><tr><th>executor</th><th>tasks</th><th>task size</th><th>wall</th><th>ideal</th><th>overhead / task</th><th>share of wall</th></tr>`)
-	for _, o := range t {
-		fmt.Fprintf(&b, "<tr><td>%s</td><td>%d</td><td>%d</td><td>%v</td><td>%v</td><td>%v</td><td>%.0f%%</td></tr>",
-			html.EscapeString(o.Executor), o.Tasks, o.TaskSize, o.Wall.Round(time.Microsecond),
-			o.Ideal.Round(time.Microsecond), o.PerTask().Round(10*time.Nanosecond), 100*o.Share())
-	}
-	b.WriteString("</table>")
-	return b.String()
+	return t.chart().HTML() + t.table().HTML()
 }
 
 // floorPerTask is where the chart draws overheads too small to measure
@@ -100,7 +90,7 @@ func (t Overheads) chart() kit.Chart {
 		}
 		series = append(series, s)
 	}
-	return kit.XYChart(fmt.Sprintf("Overhead per task against task size (open circle: at or below %v, noise)", floorPerTask),
+	return kit.XYChart(fmt.Sprintf("Overhead per task against task size (open circle: at or below %s, noise)", kit.FormatDuration(floorPerTask)),
 		kit.XYAxis{Name: "task size (points per task)", Log: true},
 		kit.XYAxis{Name: "overhead per task (µs)", Log: true}, series...)
 }

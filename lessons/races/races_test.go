@@ -99,7 +99,7 @@ func TestKitDemosAsTheLessonUsesThem(t *testing.T) {
 	if !lost {
 		t.Error("kit.LostUpdates lost nothing in 5 attempts")
 	}
-	for _, r := range kit.RaceTable(kit.CountWithMutex(4, 1000), kit.CountWithAtomic(4, 1000), kit.CountWithChannel(4, 1000)) {
+	for _, r := range (kit.RaceResults{kit.CountWithMutex(4, 1000), kit.CountWithAtomic(4, 1000), kit.CountWithChannel(4, 1000)}) {
 		if !r.OK() {
 			t.Errorf("%v", r)
 		}
