@@ -112,6 +112,7 @@ func (c *Claim) WithWorkers(n int) *Claim {
 func (c *Claim) Check(got float64) bool {
 	held, line := c.verdict(got, c.start.until(takeSnapshot()))
 	fmt.Println(line)
+	recordClaim(ClaimRecord{Claim: c.says, Measured: got, Expected: c.want.String(), Held: held}) // for Reference
 	return held
 }
 

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"parallelgo.dev/course/kit"
 )
 
 func TestCountAndReport(t *testing.T) {
@@ -41,7 +44,22 @@ func TestCountAndReport(t *testing.T) {
 		}
 	}
 	out.Reset()
-	if none := reportHTML(&out, []tally{a, b}); none != 1 || !strings.Contains(out.String(), `<a href="01-a.html">01-a</a></td><td>2 of 3`) ||
+	if len(a.claims) != 3 || a.claims[1].Claim != "B" || a.claims[1].Held || a.claims[2].Measured != 3 {
+		t.Errorf("claims read back: %+v", a.claims)
+	}
+	ref := reference([]tally{a, b}, 1, kit.System{LogicalCores: 2, MemoryFree: 5}, time.Date(2026, 12, 4, 23, 0, 0, 0, time.UTC))
+	refPath := filepath.Join(dir, "reference.json")
+	if err := writeReference(refPath, ref); err != nil {
+		t.Fatal(err)
+	}
+	back, err := kit.LoadReference(refPath)
+	if err != nil || back.Date != "2026-12-04" || back.Machine.LogicalCores != 2 || back.Machine.MemoryFree != 0 {
+		t.Errorf("reference read back: %+v, %v", back, err)
+	}
+	if r, ok := back.Find("01-a", "C"); !ok || r.Measured != 3 || !r.Held {
+		t.Errorf("claim C in the reference: %+v, %v", r, ok)
+	}
+	if none := reportHTML(&out, []tally{a, b}, &ref); none != 1 || !strings.Contains(out.String(), "2 logical cores") || !strings.Contains(out.String(), `<a href="01-a.html">01-a</a></td><td>2 of 3`) ||
 		!strings.Contains(out.String(), "expected ≥ 2); likely reason") {
 		t.Errorf("HTML index (%d without claims):\n%s", none, out.String())
 	}
