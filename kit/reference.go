@@ -255,7 +255,7 @@ func referenceTable(lesson, path string, mine []ClaimRecord, isRef bool, headlin
 
 // columns are the table's header and cells, shared by String and HTML.
 func (t ReferenceTable) columns() (head []string, cells [][]string) {
-	head = []string{"claim", "source lesson"}
+	head = []string{"claim", "expected", "source lesson"}
 	if !t.IsReference {
 		head = append(head, "reference run")
 	}
@@ -269,7 +269,16 @@ func (t ReferenceTable) columns() (head []string, cells [][]string) {
 		if source == "" {
 			source = "(no such figure)"
 		}
-		row := []string{r.Claim, source}
+		// This run's sentence and expectation, else the reference's: they differ only where the
+		// sentence names the machine's cores (a * in the headline), or the lesson changed.
+		claim, expected := r.Claim, ""
+		switch {
+		case r.InThisRun:
+			claim, expected = r.This.Claim, r.This.Expected
+		case r.InRef:
+			claim, expected = r.Ref.Claim, r.Ref.Expected
+		}
+		row := []string{claim, expected, source}
 		if !t.IsReference {
 			row = append(row, claimCell(r.Ref, r.InRef, "not recorded"))
 		}
