@@ -31,6 +31,11 @@ const ReferenceFile = "notebooks/reference.json"
 // as the reference: [Reference] then shows this run's column as the reference.
 const ReferenceRunEnv = "KIT_REFERENCE_RUN"
 
+// ReferenceNotRun is what [Reference]'s table shows for a headline that this
+// run did not check: a claim not reached yet, or a headline whose sentence no
+// longer matches the lesson's claim (claimsum -ran fails on it).
+const ReferenceNotRun = "not run yet: run the cells above"
+
 // ReferenceRun is the content of [ReferenceFile]: what every lesson's claims
 // measured in one run, and on what.
 type ReferenceRun struct {
@@ -282,7 +287,7 @@ func (t ReferenceTable) columns() (head []string, cells [][]string) {
 		if !t.IsReference {
 			row = append(row, claimCell(r.Ref, r.InRef, "not recorded"))
 		}
-		row = append(row, claimCell(r.This, r.InThisRun, "not run yet: run the cells above"))
+		row = append(row, claimCell(r.This, r.InThisRun, ReferenceNotRun))
 		cells = append(cells, row)
 	}
 	return head, cells

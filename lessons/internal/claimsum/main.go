@@ -6,9 +6,11 @@
 //
 //	go run ./lessons/internal/claimsum build/executed/*.ipynb
 //
-// With -ran it fails (exit status 1) if a notebook printed no claim at all:
-// the check for a scaled-down test run, where timings mean little but every
-// claim must still have been reached. With -html it writes the same summary
+// With -ran it fails (exit status 1) if a notebook printed no claim at all,
+// or if a row of its kit.Reference table found no claim of the run (a
+// headline whose sentence the lesson changed): the check for a scaled-down
+// test run, where timings mean little but every claim must still have been
+// reached. With -html it writes the same summary
 // as the index page of a published run instead (make site), each notebook
 // linked to NAME.html beside it. With -reference FILE it also records every
 // claim's measured value in FILE, with this machine's description, the date
@@ -36,6 +38,9 @@ type tally struct {
 	held   int
 	missed []string // the lines of the claims that did not hold
 	claims []kit.ClaimRecord
+	// unmatched are the rows of the lesson's kit.Reference table that found
+	// no claim of the run: a headline whose sentence the lesson changed.
+	unmatched []string
 }
 
 func (t tally) total() int { return t.held + len(t.missed) }
@@ -77,12 +82,13 @@ func main() {
 		write = func(w io.Writer, t []tally) int { return reportHTML(w, t, ref) }
 	}
 	if bad := write(os.Stdout, tallies); *ran && bad > 0 {
-		fmt.Fprintf(os.Stderr, "claimsum: %d notebook(s) printed no claim: did they run to the end?\n", bad)
+		fmt.Fprintf(os.Stderr, "claimsum: %d notebook(s) printed no claim, or a reference table row that matched none: did they run to the end?\n", bad)
 		os.Exit(1)
 	}
 }
 
-// report writes the summary and returns how many notebooks had no claim.
+// report writes the summary and returns how many notebooks had no claim, or
+// a headline in their kit.Reference table that matched none.
 func report(w io.Writer, tallies []tally) (none int) {
 	held, total := 0, 0
 	for _, t := range tallies {
@@ -96,6 +102,12 @@ func report(w io.Writer, tallies []tally) (none int) {
 	for _, t := range tallies {
 		for _, m := range t.missed {
 			fmt.Fprintf(w, "\n%s: %s\n", t.name, m)
+		}
+		for _, u := range t.unmatched {
+			fmt.Fprintf(w, "\n%s: a headline of its kit.Reference table matches no claim of the run: %s\n", t.name, u)
+		}
+		if len(t.unmatched) > 0 {
+			none++
 		}
 	}
 	return none
@@ -166,6 +178,9 @@ func count(path string) (tally, error) {
 		Cells []struct {
 			Outputs []struct {
 				Text json.RawMessage `json:"text"` // a string or a list of strings
+				Data struct {
+					Plain json.RawMessage `json:"text/plain"` // what kit.Show displayed, as text
+				} `json:"data"`
 			} `json:"outputs"`
 		} `json:"cells"`
 	}
@@ -175,6 +190,7 @@ func count(path string) (tally, error) {
 	t := tally{name: strings.TrimSuffix(filepath.Base(path), ".ipynb")}
 	for _, c := range nb.Cells {
 		for _, o := range c.Outputs {
+			// Claims are printed lines; a Reference table is displayed.
 			for _, line := range strings.Split(text(o.Text), "\n") {
 				if r, ok := kit.ParseClaim(line); ok {
 					t.claims = append(t.claims, r)
@@ -184,6 +200,11 @@ func count(path string) (tally, error) {
 					t.held++
 				case strings.HasPrefix(line, kit.ClaimMissed):
 					t.missed = append(t.missed, line)
+				}
+			}
+			for _, line := range strings.Split(text(o.Data.Plain), "\n") {
+				if strings.HasSuffix(strings.TrimSpace(line), kit.ReferenceNotRun) {
+					t.unmatched = append(t.unmatched, strings.TrimSpace(line))
 				}
 			}
 		}

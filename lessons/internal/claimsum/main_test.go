@@ -18,6 +18,10 @@ func TestCountAndReport(t *testing.T) {
 	 {"cell_type": "markdown"},
 	 {"cell_type": "code", "outputs": [{"output_type": "stream", "text": "claim held: C (measured 3, expected ≥ 1)\n"}]}
 	]}`
+	stale := `{"cells": [{"cell_type": "code", "outputs": [
+	  {"output_type": "stream", "text": "claim held: D (measured 1, expected 1 ± 0%)\n"},
+	  {"output_type": "display_data", "data": {"text/plain":
+	  ["D         1 ± 0%  (no such figure)  1 (held)\n", "E renamed          (no such figure)  ` + kit.ReferenceNotRun + `\n"]}}]}]}`
 	empty := `{"cells": [{"cell_type": "code", "outputs": []}]}`
 	write := func(name, s string) string {
 		p := filepath.Join(dir, name)
@@ -34,6 +38,14 @@ func TestCountAndReport(t *testing.T) {
 		t.Fatalf("got %+v", a)
 	}
 	b, _ := count(write("02-b.ipynb", empty))
+	c, err := count(write("03-c.ipynb", stale))
+	if err != nil || len(c.unmatched) != 1 || c.held != 1 {
+		t.Fatalf("stale reference table: %+v, %v", c, err)
+	}
+	var staleOut strings.Builder
+	if none := report(&staleOut, []tally{c}); none != 1 || !strings.Contains(staleOut.String(), "matches no claim of the run: E renamed") {
+		t.Errorf("a stale headline must fail -ran (%d):\n%s", none, staleOut.String())
+	}
 	var out strings.Builder
 	if none := report(&out, []tally{a, b}); none != 1 {
 		t.Errorf("notebooks with no claim = %d, want 1", none)
