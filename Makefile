@@ -67,7 +67,9 @@ claims:
 SITE_SCALE ?= 1
 SITE_REF = $(if $(filter 1 1.0,$(SITE_SCALE)),notebooks/reference.json,build/site-run/reference.json)
 JUPYTER = $(firstword $(wildcard .venv/bin/jupyter) jupyter)
-site: nbcheck
+site:
+	@scripts/install.sh test
+	@$(MAKE) --no-print-directory nbcheck
 	@rm -rf build/site build/site-run && mkdir -p build/site build/site-run
 	KIT_REFERENCE_RUN=1 $(NBCHECK) run -scale $(SITE_SCALE) -out build/site-run notebooks/*.ipynb; echo $$? > build/site-run/status
 	go run ./lessons/internal/claimsum -html -reference $(SITE_REF) -scale $(SITE_SCALE) build/site-run/executed/*.ipynb > build/site/index.html
