@@ -51,7 +51,12 @@ type ClaimRecord struct {
 	Measured float64 `json:"measured"` // the value Check was given
 	Expected string  `json:"expected"` // the expectation, as the line printed it
 	Held     bool    `json:"held"`
+	Reason   string  `json:"reason,omitempty"` // for a miss, the likely reason the run gave
 }
+
+// claimReasonSep ends a missed claim's numbers and starts its reasons in the
+// line Claim.verdict prints (TestParseClaimReadsVerdict keeps the two in step).
+const claimReasonSep = "); likely reason: "
 
 // ParseClaim reads a line printed by [Claim.Check] back into a record. It
 // reports false for any other line.
@@ -83,7 +88,10 @@ func ParseClaim(line string) (ClaimRecord, bool) {
 		return r, false
 	}
 	r.Measured = v
-	if j := strings.LastIndex(rest, ")"); j >= 0 {
+	// A reason may hold parentheses too; an expectation ("2 ± 25%", "≥ 1") never does.
+	if exp, why, ok := strings.Cut(rest, claimReasonSep); ok {
+		r.Expected, r.Reason = exp, why
+	} else if j := strings.LastIndex(rest, ")"); j >= 0 {
 		r.Expected = rest[:j]
 	}
 	return r, true
@@ -293,16 +301,18 @@ func (t ReferenceTable) columns() (head []string, cells [][]string) {
 	return head, cells
 }
 
-// claimCell is a measured value with whether its claim held.
+// claimCell is a measured value with whether its claim held and, if not,
+// the reason the run gave: a reference that missed says why, too.
 func claimCell(r ClaimRecord, ok bool, missing string) string {
-	if !ok {
+	switch {
+	case !ok:
 		return missing
+	case r.Held:
+		return num(r.Measured) + " (held)"
+	case r.Reason != "":
+		return fmt.Sprintf("%s (did not hold: %s)", num(r.Measured), r.Reason)
 	}
-	verdict := "held"
-	if !r.Held {
-		verdict = "did not hold"
-	}
-	return fmt.Sprintf("%s (%s)", num(r.Measured), verdict)
+	return num(r.Measured) + " (did not hold)"
 }
 
 // caption says what the reference run ran on, or why there is none.

@@ -23,12 +23,16 @@ func TestParseClaimReadsVerdict(t *testing.T) {
 		{"SumShared slower than one goroutine alone (time ratio)", AtLeast(1), 0.5, busy},
 		{"copying 1200 numbers", Between(1000, 2000), 1200, calm},
 		{"a tiny cost", AtMost(1e-6), 3.5e-7, calm},
+		{"missed on a calm machine (no reason visible)", AtLeast(2), 1, calm},
 	} {
 		c := &Claim{says: tc.says, want: tc.want, workers: 2}
 		held, line := c.verdict(tc.got, tc.m)
 		r, ok := ParseClaim(line)
 		if !ok {
 			t.Fatalf("ParseClaim(%q) failed", line)
+		}
+		if !held && r.Reason == "" {
+			t.Errorf("ParseClaim(%q) lost the reason", line)
 		}
 		if r.Claim != tc.says || r.Held != held || r.Expected != tc.want.String() || math.Abs(r.Measured-tc.got) > 0.01*math.Abs(tc.got) {
 			t.Errorf("ParseClaim(%q) = %+v, want claim %q held %v expected %q measured %v", line, r, tc.says, held, tc.want, tc.got)
@@ -49,14 +53,14 @@ func TestReferenceTable(t *testing.T) {
 	if err := os.WriteFile(path, []byte(ref), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	mine := []ClaimRecord{{Claim: "Threads(8) close to the ideal 8x", Measured: 5, Expected: "≥ 6.4", Held: false}}
+	mine := []ClaimRecord{{Claim: "Threads(8) close to the ideal 8x", Measured: 5, Expected: "≥ 6.4", Held: false, Reason: "other programs kept 3 of the 8 cores busy"}}
 	heads := []Headline{{Claim: "Threads(*) close to the ideal *x", Source: "Pool(4) 7.13 s"}, {Claim: "never checked"}}
 	tab := referenceTable("03-cpu-bound", path, mine, false, heads)
 	if tab.RefErr != nil {
 		t.Fatal(tab.RefErr)
 	}
 	text := tab.String()
-	for _, want := range []string{"Reference run of 2026-12-04 at KIT_SCALE=1: 2 logical cores", "1.9 (held)", "5 (did not hold)",
+	for _, want := range []string{"Reference run of 2026-12-04 at KIT_SCALE=1: 2 logical cores", "1.9 (held)", "5 (did not hold: other programs kept 3 of the 8 cores busy)",
 		"Pool(4) 7.13 s", "≥ 6.4", "(no such figure)", "not recorded", "not run yet"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("table lacks %q:\n%s", want, text)
