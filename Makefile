@@ -59,9 +59,22 @@ nbcheck:
 claims:
 	go run ./lessons/internal/claimsum -ran build/executed/*.ipynb
 
-## site: run every notebook at KIT_SCALE=1 and publish the pages and a claims index in build/site
-site: nbcheck
-	$(NBCHECK) run -scale 1 -out build/site-run notebooks/*.ipynb
-	@mkdir -p build/site
-	cp build/site-run/html/*.html build/site/
-	go run ./lessons/internal/claimsum -html build/site-run/executed/*.ipynb > build/site/index.html
+## site: run every notebook at SITE_SCALE (1, the source lessons' sizes, unless given) and publish
+## build/site/: index.html and one page per lesson, which work with no network. A run at scale 1 is
+## the reference run: its claims' measurements go to notebooks/reference.json (commit it), which each
+## lesson's closing table shows beside the learner's. `make site SITE_SCALE=0.05` tries the pipeline
+## in minutes and records build/site-run/reference.json instead.
+SITE_SCALE ?= 1
+SITE_REF = $(if $(filter 1 1.0,$(SITE_SCALE)),notebooks/reference.json,build/site-run/reference.json)
+JUPYTER = $(firstword $(wildcard .venv/bin/jupyter) jupyter)
+site:
+	@scripts/install.sh test
+	@$(MAKE) --no-print-directory nbcheck
+	@rm -rf build/site build/site-run && mkdir -p build/site build/site-run
+	KIT_REFERENCE_RUN=1 $(NBCHECK) run -scale $(SITE_SCALE) -out build/site-run notebooks/*.ipynb; echo $$? > build/site-run/status
+	go run ./lessons/internal/claimsum -html -reference $(SITE_REF) -scale $(SITE_SCALE) build/site-run/executed/*.ipynb > build/site/index.html
+	$(JUPYTER) nbconvert --log-level WARN --to html --TemplateExporter.extra_template_basedirs=tools/site --template offline \
+		--output-dir build/site build/site-run/executed/*.ipynb
+	$(NBCHECK) browser -dir build/site -offline
+	@echo "site: build/site/index.html; reference run: $(SITE_REF)"
+	@exit $$(cat build/site-run/status)

@@ -112,6 +112,9 @@ func (c *Claim) WithWorkers(n int) *Claim {
 func (c *Claim) Check(got float64) bool {
 	held, line := c.verdict(got, c.start.until(takeSnapshot()))
 	fmt.Println(line)
+	rec, _ := ParseClaim(line)
+	rec.Measured = got // exactly, not as printed
+	recordClaim(rec)   // for Reference
 	return held
 }
 

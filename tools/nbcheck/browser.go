@@ -28,7 +28,8 @@ const ChartSelector = "[data-kit-chart]"
 
 // browserOpts are the flags of `nbcheck browser`.
 type browserOpts struct {
-	root, out, chromium, selector string
+	root, out, dir, chromium, selector string
+	offline                            bool
 }
 
 // cmdBrowser implements `nbcheck browser`: the charts of every exported
@@ -40,6 +41,8 @@ func cmdBrowser(args []string) int {
 	fs.StringVar(&o.root, "root", "", "repository root (default: found from the current directory)")
 	fs.StringVar(&o.chromium, "chromium", "", "Chromium binary (default: /usr/bin/chromium, else chromium on PATH)")
 	fs.StringVar(&o.selector, "charts", ChartSelector, "CSS selector of chart containers")
+	fs.StringVar(&o.dir, "dir", "", "folder of the pages to check (default: OUT/html)")
+	fs.BoolVar(&o.offline, "offline", false, "fail a page that asks for anything over the network (a published site must work offline)")
 	fs.Parse(args)
 	var err error
 	if o.out, err = outDir(o.root, o.out); err != nil {
@@ -53,10 +56,13 @@ func cmdBrowser(args []string) int {
 	}
 	defer done()
 
-	pages, _ := filepath.Glob(filepath.Join(o.out, "html", "*.html"))
+	if o.dir == "" {
+		o.dir = filepath.Join(o.out, "html")
+	}
+	pages, _ := filepath.Glob(filepath.Join(o.dir, "*.html"))
 	sort.Strings(pages)
 	if len(pages) == 0 {
-		fmt.Printf("FAIL no exported pages in %s (run `nbcheck run` first)\n", filepath.Join(o.out, "html"))
+		fmt.Printf("FAIL no exported pages in %s (run `nbcheck run` first)\n", o.dir)
 		return summary(0, 1)
 	}
 	passed, failed := 0, 0
@@ -65,7 +71,7 @@ func cmdBrowser(args []string) int {
 			fmt.Println("FAIL interrupted")
 			return summary(passed, failed+1)
 		}
-		if br.checkPage(ctx, p, o.selector) {
+		if br.checkPage(ctx, p, o.selector, o.offline) {
 			passed++
 		} else {
 			failed++
@@ -267,8 +273,9 @@ func chartProblems(charts []chart) []string {
 // checkPage loads one exported page from file:// with the network blocked
 // and checks its charts. Exported pages also reference CDN scripts
 // (RequireJS, MathJax): those are blocked and reported as a note only,
-// since kit's charts must draw without them.
-func (br *browser) checkPage(ctx context.Context, path, sel string) bool {
+// since kit's charts must draw without them, unless offline says that the
+// page must ask the network for nothing at all.
+func (br *browser) checkPage(ctx context.Context, path, sel string, offline bool) bool {
 	name := filepath.Base(path)
 	br.takeBlocked()
 	charts, exceptions, err := br.pageCharts(ctx, path, sel, 15*time.Second)
@@ -288,10 +295,15 @@ func (br *browser) checkPage(ctx context.Context, path, sel string) bool {
 			fmt.Printf("     script error: %s\n", clip(e))
 		}
 	}
-	if b := br.takeBlocked(); len(b) > 0 {
-		fmt.Printf("     note: blocked %s (first: %s)\n", plural(len(b), "network request", "network requests"), b[0])
+	b := br.takeBlocked()
+	if len(b) > 0 {
+		verdict := "note"
+		if offline {
+			verdict = "FAIL (-offline)"
+		}
+		fmt.Printf("     %s: blocked %s (first: %s)\n", verdict, plural(len(b), "network request", "network requests"), b[0])
 	}
-	return len(probs) == 0
+	return len(probs) == 0 && !(offline && len(b) > 0)
 }
 
 // pageCharts opens a local HTML file in a new tab and reports its charts

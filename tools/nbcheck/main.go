@@ -7,7 +7,7 @@
 //	nbcheck lab [-scale 0.02] [-out build] [-timeout 10m] [-pages] [-jupyter J] [notebooks...]
 //	nbcheck all [lab's flags] [notebooks...]
 //	nbcheck run [-scale 0.02] [-out build] [-kernel gonb-raw] [-timeout 10m] [notebooks...]
-//	nbcheck browser [-out build]
+//	nbcheck browser [-out build] [-dir PAGES] [-offline]
 //	nbcheck latency [-n 10] [-rounds 2] [-magic CELL] [-json FILE] [run's flags]
 //	nbcheck strip [-check] [notebooks...]
 //
@@ -77,7 +77,9 @@
 // a JSON file (make bench uses build/bench.json), and -magic runs a cell
 // such as %noautoget before the timed blocks, to measure a GoNB setting.
 //
-// browser checks the charts of every OUT/html/*.html page that run wrote.
+// browser checks the charts of every OUT/html/*.html page that run wrote
+// (or of the pages in -dir), with the network blocked; -offline also fails a
+// page that asked for anything over the network (make site's published pages).
 //
 // strip removes outputs, execution counts and run metadata (nbclient's
 // execution timestamps, widget state, the trust signature, language_info's
@@ -130,7 +132,7 @@ func usage() {
   nbcheck lab [-scale 0.02] [-out build] [-timeout 10m] [-pages] [-jupyter J] [notebooks...]
   nbcheck all [lab's flags] [notebooks...]
   nbcheck run [-scale 0.02] [-out build] [-kernel gonb-raw] [-timeout 10m] [notebooks...]
-  nbcheck browser [-out build]
+  nbcheck browser [-out build] [-dir PAGES] [-offline]
   nbcheck latency [-n 10] [-rounds 2] [-magic CELL] [-json FILE] [run's flags]
   nbcheck strip [-check] [notebooks...]
 Run "nbcheck CMD -h" for a command's flags; "go doc" in tools/nbcheck explains the checks.

@@ -6,11 +6,16 @@
 //
 //	go run ./lessons/internal/claimsum build/executed/*.ipynb
 //
-// With -ran it fails (exit status 1) if a notebook printed no claim at all:
-// the check for a scaled-down test run, where timings mean little but every
-// claim must still have been reached. With -html it writes the same summary
+// With -ran it fails (exit status 1) if a notebook printed no claim at all,
+// or if a row of its kit.Reference table found no claim of the run (a
+// headline whose sentence the lesson changed): the check for a scaled-down
+// test run, where timings mean little but every claim must still have been
+// reached. With -html it writes the same summary
 // as the index page of a published run instead (make site), each notebook
-// linked to NAME.html beside it.
+// linked to NAME.html beside it. With -reference FILE it also records every
+// claim's measured value in FILE, with this machine's description, the date
+// and -scale: the reference run that kit.Reference shows beside a learner's
+// run (make site writes notebooks/reference.json this way, never by hand).
 package main
 
 import (
@@ -22,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"parallelgo.dev/course/kit"
 )
@@ -31,6 +37,10 @@ type tally struct {
 	name   string
 	held   int
 	missed []string // the lines of the claims that did not hold
+	claims []kit.ClaimRecord
+	// unmatched are the rows of the lesson's kit.Reference table that found
+	// no claim of the run: a headline whose sentence the lesson changed.
+	unmatched []string
 }
 
 func (t tally) total() int { return t.held + len(t.missed) }
@@ -38,8 +48,10 @@ func (t tally) total() int { return t.held + len(t.missed) }
 func main() {
 	ran := flag.Bool("ran", false, "fail if a notebook printed no claim")
 	asHTML := flag.Bool("html", false, "write an HTML index page linking NAME.html for each notebook")
+	refPath := flag.String("reference", "", "also record every claim's measurement as a reference run in this JSON file")
+	scale := flag.Float64("scale", 1, "the KIT_SCALE the notebooks ran at, recorded with -reference")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: claimsum [-ran] executed.ipynb...")
+		fmt.Fprintln(os.Stderr, "usage: claimsum [-ran] [-html] [-reference FILE -scale S] executed.ipynb...")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -56,17 +68,27 @@ func main() {
 		}
 		tallies = append(tallies, t)
 	}
+	var ref *kit.ReferenceRun
+	if *refPath != "" {
+		r := reference(tallies, *scale, kit.SysInfo(), time.Now())
+		if err := writeReference(*refPath, r); err != nil {
+			fmt.Fprintln(os.Stderr, "claimsum:", err)
+			os.Exit(2)
+		}
+		ref = &r
+	}
 	write := report
 	if *asHTML {
-		write = reportHTML
+		write = func(w io.Writer, t []tally) int { return reportHTML(w, t, ref) }
 	}
 	if bad := write(os.Stdout, tallies); *ran && bad > 0 {
-		fmt.Fprintf(os.Stderr, "claimsum: %d notebook(s) printed no claim: did they run to the end?\n", bad)
+		fmt.Fprintf(os.Stderr, "claimsum: %d notebook(s) printed no claim, or a reference table row that matched none: did they run to the end?\n", bad)
 		os.Exit(1)
 	}
 }
 
-// report writes the summary and returns how many notebooks had no claim.
+// report writes the summary and returns how many notebooks had no claim, or
+// a headline in their kit.Reference table that matched none.
 func report(w io.Writer, tallies []tally) (none int) {
 	held, total := 0, 0
 	for _, t := range tallies {
@@ -81,21 +103,54 @@ func report(w io.Writer, tallies []tally) (none int) {
 		for _, m := range t.missed {
 			fmt.Fprintf(w, "\n%s: %s\n", t.name, m)
 		}
+		for _, u := range t.unmatched {
+			fmt.Fprintf(w, "\n%s: a headline of its kit.Reference table matches no claim of the run: %s\n", t.name, u)
+		}
+		if len(t.unmatched) > 0 {
+			none++
+		}
 	}
 	return none
 }
 
-// reportHTML is report as the index page of a published run.
-func reportHTML(w io.Writer, tallies []tally) (none int) {
+// reference is the reference run the tallies make, on machine at now.
+func reference(tallies []tally, scale float64, machine kit.System, now time.Time) kit.ReferenceRun {
+	machine.MemoryFree = 0 // a moment's state, not a property of the machine
+	r := kit.ReferenceRun{Date: now.UTC().Format("2006-01-02"), Scale: scale, Machine: machine, Lessons: map[string][]kit.ClaimRecord{}}
+	for _, t := range tallies {
+		r.Lessons[t.name] = t.claims
+	}
+	return r
+}
+
+func writeReference(path string, r kit.ReferenceRun) error {
+	b, err := json.MarshalIndent(r, "", " ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// reportHTML is report as the index page of a published run; ref, when
+// given, is the run's machine and date.
+func reportHTML(w io.Writer, tallies []tally, ref *kit.ReferenceRun) (none int) {
 	fmt.Fprint(w, `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Parallel Go: the reference run</title>
 <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:.2em .8em;text-align:left}.miss{color:#a40}</style>
 </head><body><h1>Parallel Go: the reference run</h1>
-<p>Every lesson executed at KIT_SCALE=1, the source lessons' sizes. Each lesson states what it expects of
-its measurements; the last column says how many of those claims this run agreed with. Where one did not,
-the lesson's page says why, and so does the list below.</p>
-<table><tr><th>lesson</th><th>claims held</th></tr>
+<p>Every lesson of the course, executed from start to end on one machine, with its outputs and charts
+(the pages need no network). Each lesson states what it expects of its measurements; the last column
+says how many of those claims this run agreed with. Where one did not, the lesson's page says why, and
+so does the list below. Each lesson ends with a table of its headline figures: the Python source
+lesson's, this reference run's, and, when you run the notebook, yours.</p>
 `)
+	if ref != nil {
+		m := ref.Machine
+		fmt.Fprintf(w, "<p>Run of %s at KIT_SCALE=%g on %d logical cores (%d physical, GOMAXPROCS %d), %s, %s, %s.</p>\n",
+			html.EscapeString(ref.Date), ref.Scale, m.LogicalCores, m.PhysicalCores, m.GOMAXPROCS,
+			html.EscapeString(m.CPUModel), html.EscapeString(m.GoVersion), html.EscapeString(m.OS))
+	}
+	fmt.Fprint(w, "<table><tr><th>lesson</th><th>claims held</th></tr>\n")
 	for _, t := range tallies {
 		fmt.Fprintf(w, "<tr><td><a href=\"%s.html\">%s</a></td><td>%d of %d</td></tr>\n",
 			html.EscapeString(t.name), html.EscapeString(t.name), t.held, t.total())
@@ -123,6 +178,9 @@ func count(path string) (tally, error) {
 		Cells []struct {
 			Outputs []struct {
 				Text json.RawMessage `json:"text"` // a string or a list of strings
+				Data struct {
+					Plain json.RawMessage `json:"text/plain"` // what kit.Show displayed, as text
+				} `json:"data"`
 			} `json:"outputs"`
 		} `json:"cells"`
 	}
@@ -132,12 +190,21 @@ func count(path string) (tally, error) {
 	t := tally{name: strings.TrimSuffix(filepath.Base(path), ".ipynb")}
 	for _, c := range nb.Cells {
 		for _, o := range c.Outputs {
+			// Claims are printed lines; a Reference table is displayed.
 			for _, line := range strings.Split(text(o.Text), "\n") {
+				if r, ok := kit.ParseClaim(line); ok {
+					t.claims = append(t.claims, r)
+				}
 				switch {
 				case strings.HasPrefix(line, kit.ClaimHeld):
 					t.held++
 				case strings.HasPrefix(line, kit.ClaimMissed):
 					t.missed = append(t.missed, line)
+				}
+			}
+			for _, line := range strings.Split(text(o.Data.Plain), "\n") {
+				if strings.HasSuffix(strings.TrimSpace(line), kit.ReferenceNotRun) {
+					t.unmatched = append(t.unmatched, strings.TrimSpace(line))
 				}
 			}
 		}
