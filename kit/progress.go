@@ -86,7 +86,7 @@ func (p *progress) draw() {
 	p.mu.Unlock()
 	const width = 30
 	filled := width * done / max(p.total, 1)
-	elapsed := time.Since(p.start).Truncate(100 * time.Millisecond)
+	elapsed := FormatDuration(time.Since(p.start).Truncate(100 * time.Millisecond))
 	if p.id != "" {
 		gonbui.UpdateHTML(p.id, fmt.Sprintf(
 			`<div style="font-family:monospace">%s <progress value="%d" max="%d"></progress> %d/%d inputs, %v</div>`,

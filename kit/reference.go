@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -335,46 +334,22 @@ func orUnknown(s string) string {
 	return s
 }
 
-// String is the table as aligned text under its caption.
-func (t ReferenceTable) String() string {
+// table is the reference table as kit's one [Table], every column left.
+func (t ReferenceTable) table() Table {
 	head, cells := t.columns()
-	width := make([]int, len(head))
-	for _, row := range append([][]string{head}, cells...) {
+	tb := Table{Caption: t.caption(), Header: head, Align: strings.Repeat("l", len(head))}
+	for _, row := range cells {
+		r := make([]any, len(row))
 		for i, c := range row {
-			width[i] = max(width[i], len([]rune(c)))
+			r[i] = c
 		}
+		tb.Row(r...)
 	}
-	var b strings.Builder
-	b.WriteString(t.caption() + "\n")
-	for _, row := range append([][]string{head}, cells...) {
-		for i, c := range row {
-			if i == len(row)-1 {
-				b.WriteString(c)
-				break
-			}
-			b.WriteString(c + strings.Repeat(" ", width[i]-len([]rune(c))+2))
-		}
-		b.WriteString("\n")
-	}
-	return b.String()
+	return tb
 }
 
+// String is the table as aligned text under its caption.
+func (t ReferenceTable) String() string { return t.table().String() }
+
 // HTML is the table with its caption.
-func (t ReferenceTable) HTML() string {
-	head, cells := t.columns()
-	var b strings.Builder
-	fmt.Fprintf(&b, `<table class="kit-table"><caption style="caption-side:bottom;text-align:left">%s</caption><tr>`, html.EscapeString(t.caption()))
-	for _, h := range head {
-		fmt.Fprintf(&b, `<th style="text-align:left">%s</th>`, html.EscapeString(h))
-	}
-	b.WriteString("</tr>")
-	for _, row := range cells {
-		b.WriteString("<tr>")
-		for _, c := range row {
-			fmt.Fprintf(&b, `<td style="text-align:left">%s</td>`, html.EscapeString(c))
-		}
-		b.WriteString("</tr>")
-	}
-	b.WriteString("</table>")
-	return b.String()
-}
+func (t ReferenceTable) HTML() string { return t.table().HTML() }

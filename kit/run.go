@@ -325,22 +325,20 @@ func (r Run[R]) String() string {
 // HTML is the run as a summary table above its timeline chart.
 func (r Run[R]) HTML() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "<div><b>%s</b> ran <code>%s</code> on %d inputs<table>",
+	fmt.Fprintf(&b, "<div><b>%s</b> ran <code>%s</code> on %d inputs",
 		html.EscapeString(r.Executor), html.EscapeString(r.Task), len(r.Results))
-	row := func(k, v string) {
-		fmt.Fprintf(&b, "<tr><th align=left>%s</th><td>%s</td></tr>", k, html.EscapeString(v))
-	}
-	row("wall", FormatDuration(r.Timing.Wall))
-	row("CPU", FormatDuration(r.Timing.CPU()))
-	row("parallelism", fmt.Sprintf("%.2f", r.Timing.Parallelism()))
+	t := Table{Align: "ll"}
+	t.Row("wall", r.Timing.Wall)
+	t.Row("CPU", r.Timing.CPU())
+	t.Row("parallelism", fmt.Sprintf("%.2f", r.Timing.Parallelism()))
 	if r.Startup > 0 {
-		row("worker start-up", FormatDuration(r.Startup))
+		t.Row("worker start-up", r.Startup)
 	}
-	row("results", shortList(r.Results, 10))
+	t.Row("results", shortList(r.Results, 10))
 	if d := r.deliveries(); d != "" {
-		row("delivery", d)
+		t.Row("delivery", d)
 	}
-	b.WriteString("</table>")
+	b.WriteString(t.HTML())
 	if r.Err != nil {
 		fmt.Fprintf(&b, "<pre style=\"color:%s\">%s</pre>", paletteWarn, html.EscapeString(r.Err.Error()))
 	}
