@@ -1,8 +1,6 @@
 package kit
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -15,6 +13,8 @@ import (
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/go-echarts/go-echarts/v2/types"
+
+	"parallelgo.dev/course/kit/internal/notebook"
 )
 
 // Chart is a drawn figure: in a notebook, an echarts chart that draws with no
@@ -209,9 +209,7 @@ func chartCompactJS(js string) string {
 // chartNewID is a fresh element id. Charts of every cell share one page, so
 // ids must differ across processes, not only within one.
 func chartNewID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported systems
-	return "kit-chart-" + hex.EncodeToString(b[:])
+	return "kit-chart-" + notebook.UniqueID()
 }
 
 // chartBuilder is what every go-echarts chart type provides.

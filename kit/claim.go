@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shirou/gopsutil/v3/cpu"
+	"parallelgo.dev/course/kit/internal/sysstat"
 )
 
 // A lesson's prose often predicts a measurement: "two threads are about twice
@@ -151,7 +151,7 @@ type snapshot struct {
 
 func takeSnapshot() snapshot {
 	s := snapshot{at: time.Now(), busy: -1, program: programCPU(os.Getpid())}
-	if t, err := cpu.Times(false); err == nil && len(t) == 1 {
+	if t, err := sysstat.CPUTimes(false); err == nil && len(t) == 1 {
 		idle := t[0].Idle + t[0].Iowait
 		all := t[0].User + t[0].System + t[0].Idle + t[0].Nice + t[0].Iowait + t[0].Irq + t[0].Softirq + t[0].Steal
 		s.busy = time.Duration((all - idle) * float64(time.Second))

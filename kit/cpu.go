@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shirou/gopsutil/v3/cpu"
+	"parallelgo.dev/course/kit/internal/sysstat"
 )
 
 // CPUInterval is how often [WatchCPU] samples the cores. The kernel counts CPU
@@ -45,7 +45,7 @@ type CPUUsage struct {
 
 // WatchCPU runs f, sampling every core's use every [CPUInterval] from just
 // before f starts until it returns, and reports what it saw. If the cores
-// cannot be read (gopsutil does not support the system), f still runs and
+// cannot be read (the system does not expose its counters), f still runs and
 // Err says why. A panic in f stops the sampling and propagates.
 func WatchCPU(f func()) CPUUsage {
 	u := CPUUsage{Interval: CPUInterval}
@@ -80,7 +80,7 @@ type cpuWatch struct {
 }
 
 func startCPUWatch(every time.Duration) (*cpuWatch, error) {
-	first, err := cpu.Times(true)
+	first, err := sysstat.CPUTimes(true)
 	if err == nil && len(first) == 0 {
 		err = errors.New("no CPU counters")
 	}
@@ -92,7 +92,7 @@ func startCPUWatch(every time.Duration) (*cpuWatch, error) {
 	return w, nil
 }
 
-func (w *cpuWatch) run(prev []cpu.TimesStat, prevProgram time.Duration, every time.Duration) {
+func (w *cpuWatch) run(prev []sysstat.Times, prevProgram time.Duration, every time.Duration) {
 	defer close(w.done)
 	tick := time.NewTicker(every)
 	defer tick.Stop()
@@ -103,7 +103,7 @@ func (w *cpuWatch) run(prev []cpu.TimesStat, prevProgram time.Duration, every ti
 		case <-w.halt:
 			last = true // one more sample, up to the end of the run
 		}
-		now, err := cpu.Times(true)
+		now, err := sysstat.CPUTimes(true)
 		if err != nil {
 			w.err = err
 			return
@@ -135,14 +135,14 @@ func (w *cpuWatch) stop() ([]CPUSample, error) {
 
 // cpuBusy is the percentage of time each core was busy between two readings.
 // ok is false when no time was counted in between.
-func cpuBusy(prev, now []cpu.TimesStat) (busy []float64, ok bool) {
+func cpuBusy(prev, now []sysstat.Times) (busy []float64, ok bool) {
 	if len(now) != len(prev) {
 		return nil, false // a core went on- or offline: skip this interval
 	}
 	busy = make([]float64, len(now))
 	for i := range now {
 		// Guest time is already part of user time on Linux: leave it out.
-		total := func(t cpu.TimesStat) float64 {
+		total := func(t sysstat.Times) float64 {
 			return t.User + t.System + t.Idle + t.Nice + t.Iowait + t.Irq + t.Softirq + t.Steal
 		}
 		dt := total(now[i]) - total(prev[i])

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/shirou/gopsutil/v3/cpu"
+	"parallelgo.dev/course/kit/internal/sysstat"
 )
 
 func TestWatchCPU(t *testing.T) {
@@ -63,8 +63,8 @@ func TestWatchCPUPanic(t *testing.T) {
 }
 
 func TestCPUBusy(t *testing.T) {
-	prev := []cpu.TimesStat{{User: 10, Idle: 10}, {User: 5, Idle: 5}}
-	now := []cpu.TimesStat{{User: 10.75, Idle: 10.25}, {User: 5, Idle: 5.5, Iowait: 0.5}}
+	prev := []sysstat.Times{{User: 10, Idle: 10}, {User: 5, Idle: 5}}
+	now := []sysstat.Times{{User: 10.75, Idle: 10.25}, {User: 5, Idle: 5.5, Iowait: 0.5}}
 	busy, ok := cpuBusy(prev, now)
 	if !ok || busy[0] != 75 || busy[1] != 0 {
 		t.Errorf("cpuBusy = %v, %v; want [75 0], true", busy, ok)

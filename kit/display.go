@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
+
+	"parallelgo.dev/course/kit/internal/notebook"
 )
 
 // HTMLer is implemented by kit values that have a rich form. Their String
@@ -16,7 +17,7 @@ type HTMLer interface {
 
 // InNotebook reports whether this program runs in a GoNB cell, where [Show]
 // draws HTML. In a terminal, a test or a worker process it is false.
-func InNotebook() bool { return gonbui.IsNotebook }
+func InNotebook() bool { return notebook.Active() }
 
 // Show displays v: in a GoNB cell as rich HTML (with a text/plain copy of the
 // numbers, which GitHub, nbviewer and diff tools read), elsewhere as text on
@@ -36,10 +37,10 @@ func Show(v any) {
 	// so either can overtake the other. Sync is a round trip to GoNB on the
 	// rich one: before sending, it lets what was printed earlier arrive
 	// first; after, it lets the display arrive before what is printed next.
-	gonbui.Sync()
-	gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+	notebook.Sync()
+	notebook.Send(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
 		protocol.MIMETextHTML:  h.HTML(),
 		protocol.MIMETextPlain: text,
 	}})
-	gonbui.Sync()
+	notebook.Sync()
 }

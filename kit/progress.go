@@ -10,7 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/janpfeifer/gonb/gonbui"
+	"parallelgo.dev/course/kit/internal/notebook"
 )
 
 // Live progress for long runs: a bar updated in place in a GoNB cell, one
@@ -40,14 +40,14 @@ type progress struct {
 }
 
 func startProgress(executor, task string, total int, quiet bool) *progress {
-	notebook := gonbui.IsNotebook
-	if quiet || isWorker() || inTest() || (!notebook && !stderrIsTerminal()) {
+	inCell := InNotebook()
+	if quiet || isWorker() || inTest() || (!inCell && !stderrIsTerminal()) {
 		return nil
 	}
 	p := &progress{title: fmt.Sprintf("%s %s", executor, task), total: total, start: time.Now(),
 		stop: make(chan struct{}), ended: make(chan struct{})}
-	if notebook {
-		p.id = "kit_progress_" + gonbui.UniqueID()
+	if inCell {
+		p.id = "kit_progress_" + notebook.UniqueID()
 	}
 	go p.loop()
 	return p
@@ -88,7 +88,7 @@ func (p *progress) draw() {
 	filled := width * done / max(p.total, 1)
 	elapsed := FormatDuration(time.Since(p.start).Truncate(100 * time.Millisecond))
 	if p.id != "" {
-		gonbui.UpdateHTML(p.id, fmt.Sprintf(
+		notebook.UpdateHTML(p.id, fmt.Sprintf(
 			`<div style="font-family:monospace">%s <progress value="%d" max="%d"></progress> %d/%d inputs, %v</div>`,
 			html.EscapeString(p.title), done, p.total, done, p.total, elapsed))
 		return

@@ -8,9 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/shirou/gopsutil/v3/cpu"
-	"github.com/shirou/gopsutil/v3/host"
-	"github.com/shirou/gopsutil/v3/mem"
+	"parallelgo.dev/course/kit/internal/sysstat"
 )
 
 // System describes the machine a run had to work with. Fields that could not
@@ -38,18 +36,18 @@ func SysInfo() System {
 		GoVersion:  runtime.Version(),
 		OS:         runtime.GOOS + " " + runtime.GOARCH,
 	}
-	s.PhysicalCores, _ = cpu.Counts(false)
-	s.LogicalCores, _ = cpu.Counts(true)
+	s.PhysicalCores, _ = sysstat.Cores(false)
+	s.LogicalCores, _ = sysstat.Cores(true)
 	if s.LogicalCores == 0 {
 		s.LogicalCores = runtime.NumCPU()
 	}
-	if infos, err := cpu.Info(); err == nil && len(infos) > 0 {
-		s.CPUModel = strings.TrimSpace(infos[0].ModelName)
+	if model, err := sysstat.CPUModel(); err == nil {
+		s.CPUModel = strings.TrimSpace(model)
 	}
-	if vm, err := mem.VirtualMemory(); err == nil {
-		s.MemoryTotal, s.MemoryFree = vm.Total, vm.Available
+	if total, avail, err := sysstat.Memory(); err == nil {
+		s.MemoryTotal, s.MemoryFree = total, avail
 	}
-	if h, err := host.Info(); err == nil {
+	if h, err := sysstat.OS(); err == nil {
 		s.OS = fmt.Sprintf("%s %s (%s %s, %s)", h.Platform, h.PlatformVersion, h.OS, h.KernelVersion, h.KernelArch)
 	}
 	if runtime.GOOS == "linux" {

@@ -182,7 +182,7 @@ write_kernel gonb-raw "Go (gonb, plain-text errors)" "--raw_error"
 [ -x "$gobin/gonb" ] || die "the kernel spec points at $gobin/gonb, which is missing: run this again"
 
 # --- a warm build cache -----------------------------------------------------
-# The first cell that imports kit would otherwise compile go-echarts, gopsutil
+# The first cell that imports kit would otherwise compile go-echarts
 # and kit for half a minute. Built with the cells' flags, as the cells are.
 # Cheap when the cache is already warm.
 (cd "$root" && GOFLAGS=$cell_goflags go build ./...) ||

@@ -8,7 +8,7 @@
 //	nbcheck all [lab's flags] [notebooks...]
 //	nbcheck run [-scale 0.02] [-out build] [-kernel gonb-raw] [-timeout 10m] [notebooks...]
 //	nbcheck browser [-out build] [-dir PAGES] [-offline]
-//	nbcheck latency [-n 10] [-rounds 2] [-magic CELL] [-json FILE] [run's flags]
+//	nbcheck latency [-n 20] [-magic CELL] [-json FILE] [run's flags]
 //	nbcheck strip [-check] [notebooks...]
 //
 // With no notebooks named, every notebooks/*.ipynb of the repository is used.
@@ -71,9 +71,10 @@
 // the kernel each notebook names (gonb), as a learner does.
 //
 // latency prints how long a trivial cell takes: a plain `%%` cell, one
-// calling kit, and a declaration-only one, from blocks of N such cells in
-// one notebook, timed by cells that print the kernel's clock between the
-// blocks (so that kernel start-up drops out); -json merges the figures into
+// calling kit, and a declaration-only one, N of each in one notebook,
+// interleaved one by one and timed by the kernel's clock each cell prints
+// (so that kernel start-up drops out and every kind meets the same load);
+// the figures are medians. -json merges the figures into
 // a JSON file (make bench uses build/bench.json), and -magic runs a cell
 // such as %noautoget before the timed blocks, to measure a GoNB setting.
 //
@@ -133,7 +134,7 @@ func usage() {
   nbcheck all [lab's flags] [notebooks...]
   nbcheck run [-scale 0.02] [-out build] [-kernel gonb-raw] [-timeout 10m] [notebooks...]
   nbcheck browser [-out build] [-dir PAGES] [-offline]
-  nbcheck latency [-n 10] [-rounds 2] [-magic CELL] [-json FILE] [run's flags]
+  nbcheck latency [-n 20] [-magic CELL] [-json FILE] [run's flags]
   nbcheck strip [-check] [notebooks...]
 Run "nbcheck CMD -h" for a command's flags; "go doc" in tools/nbcheck explains the checks.
 `)
