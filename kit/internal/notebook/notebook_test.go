@@ -15,7 +15,8 @@ import (
 // DisplayData from the program and answers each sync request with an ack.
 type kernel struct {
 	got   chan *protocol.DisplayData
-	acked atomic.Int32 // acks sent so far
+	acked atomic.Int32  // acks sent so far
+	gone  chan struct{} // closed once stop has closed the kernel's ends
 }
 
 // startKernel makes the two named pipes in a temporary folder and serves
@@ -29,7 +30,7 @@ func startKernel(t *testing.T, stop <-chan struct{}) (*conn, *kernel) {
 			t.Skipf("no named pipes here: %v", err)
 		}
 	}
-	k := &kernel{got: make(chan *protocol.DisplayData, 10)}
+	k := &kernel{got: make(chan *protocol.DisplayData, 10), gone: make(chan struct{})}
 	go func() {
 		r, err := os.Open(out)
 		if err != nil {
@@ -41,7 +42,7 @@ func startKernel(t *testing.T, stop <-chan struct{}) (*conn, *kernel) {
 			return
 		}
 		defer w.Close()
-		go func() { <-stop; r.Close(); w.Close() }()
+		go func() { <-stop; r.Close(); w.Close(); close(k.gone) }()
 		dec, enc := gob.NewDecoder(r), gob.NewEncoder(w)
 		for {
 			var d protocol.DisplayData
@@ -86,6 +87,7 @@ func TestSyncReturnsWhenKernelGoes(t *testing.T) {
 	c, k := startKernel(t, stop)
 	c.sync() // opens the pipes
 	close(stop)
+	<-k.gone // a sync sent before the kernel's ends are closed would still be acknowledged
 	// The kernel's end is closed: Sync must not wait for an ack forever.
 	for range 3 {
 		c.sync()
