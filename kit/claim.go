@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"parallelgo.dev/course/internal/claims"
 	"runtime"
 	"strings"
 	"time"
@@ -28,8 +29,8 @@ import (
 
 // The markers that start every line [Claim.Check] prints.
 const (
-	ClaimHeld   = "claim held:"
-	ClaimMissed = "claim did not hold:"
+	ClaimHeld   = claims.Held
+	ClaimMissed = claims.Missed
 )
 
 // Want is what a claim expects of a number: a value with a tolerance, a bound,
@@ -112,7 +113,7 @@ func (c *Claim) WithWorkers(n int) *Claim {
 func (c *Claim) Check(got float64) bool {
 	held, line := c.verdict(got, c.start.until(takeSnapshot()))
 	fmt.Println(line)
-	rec, _ := ParseClaim(line)
+	rec, _ := claims.Parse(line)
 	rec.Measured = got // exactly, not as printed
 	recordClaim(rec)   // for Reference
 	return held
@@ -129,7 +130,7 @@ func (c *Claim) verdict(got float64, m machine) (bool, string) {
 	if len(why) == 0 {
 		why = []string{"none visible from here (enough cores, no other load): this machine disagrees with the lesson; read the numbers above"}
 	}
-	return false, fmt.Sprintf("%s %s (%s); likely reason: %s", ClaimMissed, c.says, nums, strings.Join(why, "; "))
+	return false, fmt.Sprintf("%s %s (%s%s%s", ClaimMissed, c.says, nums, claims.ReasonSep, strings.Join(why, "; "))
 }
 
 // num prints a measured number with three significant digits, in plain

@@ -3,6 +3,7 @@ package kit
 import (
 	"math"
 	"os"
+	"parallelgo.dev/course/internal/claims"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,20 +28,15 @@ func TestParseClaimReadsVerdict(t *testing.T) {
 	} {
 		c := &Claim{says: tc.says, want: tc.want, workers: 2}
 		held, line := c.verdict(tc.got, tc.m)
-		r, ok := ParseClaim(line)
+		r, ok := claims.Parse(line)
 		if !ok {
-			t.Fatalf("ParseClaim(%q) failed", line)
+			t.Fatalf("claims.Parse(%q) failed", line)
 		}
 		if !held && r.Reason == "" {
-			t.Errorf("ParseClaim(%q) lost the reason", line)
+			t.Errorf("claims.Parse(%q) lost the reason", line)
 		}
 		if r.Claim != tc.says || r.Held != held || r.Expected != tc.want.String() || math.Abs(r.Measured-tc.got) > 0.01*math.Abs(tc.got) {
-			t.Errorf("ParseClaim(%q) = %+v, want claim %q held %v expected %q measured %v", line, r, tc.says, held, tc.want, tc.got)
-		}
-	}
-	for _, line := range []string{"", "claim held: no numbers", "Wall time: 1 s", "claim held: x (measured abc, expected 1)"} {
-		if r, ok := ParseClaim(line); ok {
-			t.Errorf("ParseClaim(%q) = %+v, want false", line, r)
+			t.Errorf("claims.Parse(%q) = %+v, want claim %q held %v expected %q measured %v", line, r, tc.says, held, tc.want, tc.got)
 		}
 	}
 }
@@ -53,11 +49,11 @@ func TestReferenceTable(t *testing.T) {
 	if err := os.WriteFile(path, []byte(ref), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	mine := []ClaimRecord{{Claim: "Threads(8) close to the ideal 8x", Measured: 5, Expected: "≥ 6.4", Held: false, Reason: "other programs kept 3 of the 8 cores busy"}}
+	mine := []claims.Record{{Claim: "Threads(8) close to the ideal 8x", Measured: 5, Expected: "≥ 6.4", Held: false, Reason: "other programs kept 3 of the 8 cores busy"}}
 	heads := []Headline{{Claim: "Threads(*) close to the ideal *x", Source: "Pool(4) 7.13 s"}, {Claim: "never checked"}}
 	tab := referenceTable("03-cpu-bound", path, mine, false, heads)
-	if tab.RefErr != nil {
-		t.Fatal(tab.RefErr)
+	if tab.refErr != nil {
+		t.Fatal(tab.refErr)
 	}
 	text := tab.String()
 	for _, want := range []string{"Reference run of 2026-12-04 at KIT_SCALE=1: 2 logical cores", "1.9 (held)", "5 (did not hold: other programs kept 3 of the 8 cores busy)",
@@ -83,30 +79,11 @@ func TestReferenceTable(t *testing.T) {
 // This run's claims outlive a GoNB cell: they are kept in the kernel's folder.
 func TestRecordClaimInKernelFolder(t *testing.T) {
 	t.Setenv("GONB_TMP_DIR", t.TempDir())
-	recordClaim(ClaimRecord{Claim: "a", Measured: 1, Held: true})
-	recordClaim(ClaimRecord{Claim: "b", Measured: 2})
-	recordClaim(ClaimRecord{Claim: "a", Measured: 3}) // checked again: the newer value counts
+	recordClaim(claims.Record{Claim: "a", Measured: 1, Held: true})
+	recordClaim(claims.Record{Claim: "b", Measured: 2})
+	recordClaim(claims.Record{Claim: "a", Measured: 3}) // checked again: the newer value counts
 	got := sessionClaims()
 	if len(got) != 2 || got[0].Claim != "b" || got[1].Measured != 3 {
 		t.Errorf("session claims = %+v, want b then a=3", got)
-	}
-}
-
-func TestMatchClaim(t *testing.T) {
-	for _, tc := range []struct {
-		pattern, sentence string
-		want              bool
-	}{
-		{"GIL(2) about as fast as Serial", "GIL(2) about as fast as Serial", true},
-		{"GIL(2) about as fast", "GIL(2) about as fast as Serial", false},
-		{"Threads(*) close to the ideal *x", "Threads(2) close to the ideal 2x", true},
-		{"Threads(*) close to the ideal *x", "Threads(2) reaches the 12.5/8 limit", false},
-		{"* goroutines faster than the serial loop", "16 goroutines faster than the serial loop", true},
-		{"a*a", "a", false},
-		{"a*a", "aa", true},
-	} {
-		if got := matchClaim(tc.pattern, tc.sentence); got != tc.want {
-			t.Errorf("matchClaim(%q, %q) = %v, want %v", tc.pattern, tc.sentence, got, tc.want)
-		}
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"html"
 	"io"
 	"os"
+	"parallelgo.dev/course/internal/claims"
 	"path/filepath"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ type tally struct {
 	name   string
 	held   int
 	missed []string // the lines of the claims that did not hold
-	claims []kit.ClaimRecord
+	claims []claims.Record
 	// unmatched are the rows of the lesson's kit.Reference table that found
 	// no claim of the run: a headline whose sentence the lesson changed.
 	unmatched []string
@@ -68,7 +69,7 @@ func main() {
 		}
 		tallies = append(tallies, t)
 	}
-	var ref *kit.ReferenceRun
+	var ref *claims.Reference
 	if *refPath != "" {
 		r := reference(tallies, *scale, kit.SysInfo(), time.Now())
 		if err := writeReference(*refPath, r); err != nil {
@@ -114,16 +115,18 @@ func report(w io.Writer, tallies []tally) (none int) {
 }
 
 // reference is the reference run the tallies make, on machine at now.
-func reference(tallies []tally, scale float64, machine kit.System, now time.Time) kit.ReferenceRun {
-	machine.MemoryFree = 0 // a moment's state, not a property of the machine
-	r := kit.ReferenceRun{Date: now.UTC().Format("2006-01-02"), Scale: scale, Machine: machine, Lessons: map[string][]kit.ClaimRecord{}}
+func reference(tallies []tally, scale float64, s kit.System, now time.Time) claims.Reference {
+	// What the machine is, not a moment's state of it (its free memory).
+	machine := claims.Machine{CPUModel: s.CPUModel, PhysicalCores: s.PhysicalCores, LogicalCores: s.LogicalCores,
+		GOMAXPROCS: s.GOMAXPROCS, CPUQuota: s.CPUQuota, MemoryTotal: s.MemoryTotal, GoVersion: s.GoVersion, OS: s.OS}
+	r := claims.Reference{Date: now.UTC().Format("2006-01-02"), Scale: scale, Machine: machine, Lessons: map[string][]claims.Record{}}
 	for _, t := range tallies {
 		r.Lessons[t.name] = t.claims
 	}
 	return r
 }
 
-func writeReference(path string, r kit.ReferenceRun) error {
+func writeReference(path string, r claims.Reference) error {
 	b, err := json.MarshalIndent(r, "", " ")
 	if err != nil {
 		return err
@@ -133,7 +136,7 @@ func writeReference(path string, r kit.ReferenceRun) error {
 
 // reportHTML is report as the index page of a published run; ref, when
 // given, is the run's machine and date.
-func reportHTML(w io.Writer, tallies []tally, ref *kit.ReferenceRun) (none int) {
+func reportHTML(w io.Writer, tallies []tally, ref *claims.Reference) (none int) {
 	fmt.Fprint(w, `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Parallel Go: the reference run</title>
 <style>body{font-family:sans-serif;max-width:60em;margin:2em auto}td,th{padding:.2em .8em;text-align:left}.miss{color:#a40}</style>
@@ -192,7 +195,7 @@ func count(path string) (tally, error) {
 		for _, o := range c.Outputs {
 			// Claims are printed lines; a Reference table is displayed.
 			for _, line := range strings.Split(text(o.Text), "\n") {
-				if r, ok := kit.ParseClaim(line); ok {
+				if r, ok := claims.Parse(line); ok {
 					t.claims = append(t.claims, r)
 				}
 				switch {
@@ -203,7 +206,7 @@ func count(path string) (tally, error) {
 				}
 			}
 			for _, line := range strings.Split(text(o.Data.Plain), "\n") {
-				if strings.HasSuffix(strings.TrimSpace(line), kit.ReferenceNotRun) {
+				if strings.HasSuffix(strings.TrimSpace(line), claims.NotRun) {
 					t.unmatched = append(t.unmatched, strings.TrimSpace(line))
 				}
 			}
