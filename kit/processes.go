@@ -53,7 +53,8 @@ type child struct {
 	stderr *proc.Tail
 	ready  atomic.Bool // it said hello
 
-	startedWith *runOrder // the run its setup started, if any
+	startedWith *runOrder              // the run its setup started, if any
+	calls       map[string]*callStream // per task, the inputs of its Submits (proccalls.go)
 
 	sendMu sync.Mutex
 	ownEnc *gob.Encoder
@@ -315,8 +316,7 @@ type sharedPool struct {
 	startup time.Duration // what Start took
 	err     error         // why Start failed
 
-	submitMu sync.Mutex
-	submits  map[any]any // a *submitQueue per task, for Submit
+	calls callQueue // Submits, see proccalls.go
 }
 
 func newSharedPool(workers int, timeout time.Duration) *sharedPool {
@@ -328,6 +328,11 @@ func newSharedPool(workers int, timeout time.Duration) *sharedPool {
 // started any.
 func (s *sharedPool) acquire(ctx context.Context, first *runOrder) (p *procPool, started bool, err error) {
 	s.turn.Lock()
+	return s.ready(ctx, first)
+}
+
+// ready is acquire for the holder of the turn.
+func (s *sharedPool) ready(ctx context.Context, first *runOrder) (p *procPool, started bool, err error) {
 	if s.closed {
 		s.turn.Unlock()
 		return nil, false, errors.New("kit: this started Processes executor was closed")

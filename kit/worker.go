@@ -85,7 +85,22 @@ type runOrder struct {
 	Task      string
 	FrameSize int    // the size of every frame on the queue
 	Preamble  []byte // gob's type descriptions for the frames' payloads
+	// Call, if not nil, makes the order a Submit's instead of a run: run
+	// the task once, on the input it holds, and report its one result.
+	Call *callOrder
 }
+
+// callOrder is a Submit's input. The inputs of one task's calls to one
+// worker form one gob stream, so that type descriptions travel once: Fresh
+// starts a new stream (the parent's encoder failed, and was replaced).
+type callOrder struct {
+	Input []byte // a callInput value
+	Fresh bool
+}
+
+// callInput wraps a Submit's input: gob sends a value of interface type
+// with its type only inside a struct.
+type callInput[T any] struct{ X T }
 
 // report is what a worker sends after its hello: results, or a request for
 // the inputs of a chunk whose frame could not hold them, or that it has
@@ -121,6 +136,13 @@ type workerConn struct {
 	slot     *slot
 	payloads chan []byte    // inputs asked for
 	readers  map[string]any // a *frameReader per task and frames, see serveRun
+	calls    map[string]*callDecoder
+}
+
+// callDecoder reads the stream of one task's Submit inputs (callOrder).
+type callDecoder struct {
+	r   bytes.Reader
+	dec *gob.Decoder
 }
 
 // workerFail ends a worker that cannot go on, saying why on its stderr,
@@ -146,7 +168,7 @@ func servePool() {
 	if err != nil {
 		workerFail(err)
 	}
-	w := &workerConn{enc: gob.NewEncoder(out), slot: (&slots{mem: mem}).at(s.Slot), payloads: make(chan []byte), readers: map[string]any{}}
+	w := &workerConn{enc: gob.NewEncoder(out), slot: (&slots{mem: mem}).at(s.Slot), payloads: make(chan []byte), readers: map[string]any{}, calls: map[string]*callDecoder{}}
 	if w.queue, err = openQueue(queueFD); err == nil {
 		w.conn, err = w.queue.SyscallConn()
 	}
@@ -173,6 +195,11 @@ func servePool() {
 				os.Exit(0)
 			}
 			switch {
+			case o.Run != nil && o.Run.Call != nil:
+				// A Submit runs here, without a hop to another goroutine:
+				// no run is under way, and the parent kills this worker
+				// if it must stop in the middle of one.
+				serveFirst(w, *o.Run)()
 			case o.Run != nil:
 				_ = w.queue.SetReadDeadline(time.Time{})
 				runs <- *o.Run
@@ -206,6 +233,9 @@ func serveFirst(w *workerConn, o runOrder) func() {
 // the chunks of the run until the parent ends it.
 func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 	fail := func(err error) { workerFail(fmt.Errorf("task %q: %w", t.name, err)) }
+	if o.Call != nil {
+		return func() { serveCall(t, w, *o.Call) }
+	}
 	cpu := readOwnCPU()
 	// A run of the same task with the same frames as an earlier one reuses
 	// its reader: gob has compiled its decoding already. The type ids in
@@ -231,24 +261,7 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			rep.Results = pending
 			now := readOwnCPU()
 			rep.User, rep.Sys = now.user-cpu.user, now.sys-cpu.sys
-			if err := w.enc.Encode(rep); err != nil {
-				// A result cannot be encoded (an interface holding an
-				// unregistered type, say): send each alone, that one as a failure.
-				for _, res := range pending {
-					if w.enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
-						var zero R
-						res.Value, res.Failed = zero, true
-						res.Panic = "kit: the result cannot be sent to the parent process: " + err.Error()
-						if w.enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
-							os.Exit(3)
-						}
-					}
-				}
-				rep.Results = nil
-				if (rep.Need || rep.Done) && w.enc.Encode(rep) != nil {
-					os.Exit(3)
-				}
-			}
+			sendReport(w, rep)
 			pending, flushed = pending[:0], time.Now()
 		}
 		flush := func() {
@@ -286,12 +299,7 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 				i := lo + k
 				w.slot.since.Store(start.UnixNano())
 				w.slot.running.Store(int64(i) + 1)
-				v, err := t.call(i, x)
-				end := time.Now()
-				res := result[R]{Input: i, Value: v, Start: start.UnixNano(), End: end.UnixNano()}
-				if te, ok := err.(*TaskError); ok {
-					res.Failed, res.Panic, res.Stack = true, fmt.Sprint(te.Panic), te.Stack
-				}
+				res, end := callOne(t, i, x, start)
 				pending = append(pending, res)
 				if res.Failed || end.Sub(flushed) >= flushEvery {
 					flush() // a failure at once: the parent may be failing fast
@@ -302,6 +310,63 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			w.slot.running.Store(0)
 		}
 	}
+}
+
+// callOne runs t on input i, x, started at start, and says how it went
+// and when it ended.
+func callOne[T, R any](t *TaskFunc[T, R], i int, x T, start time.Time) (result[R], time.Time) {
+	v, err := t.call(i, x)
+	end := time.Now()
+	res := result[R]{Input: i, Value: v, Start: start.UnixNano(), End: end.UnixNano()}
+	if te, ok := err.(*TaskError); ok {
+		res.Failed, res.Panic, res.Stack = true, fmt.Sprint(te.Panic), te.Stack
+	}
+	return res, end
+}
+
+// sendReport sends rep to the parent. A result that cannot be encoded (an
+// interface holding an unregistered type, say) is sent as a failure, and
+// the others alone.
+func sendReport[R any](w *workerConn, rep report[R]) {
+	err := w.enc.Encode(rep)
+	if err == nil {
+		return
+	}
+	for _, res := range rep.Results {
+		if w.enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
+			var zero R
+			res.Value, res.Failed = zero, true
+			res.Panic = "kit: the result cannot be sent to the parent process: " + err.Error()
+			if w.enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
+				os.Exit(3)
+			}
+		}
+	}
+	rep.Results = nil
+	if (rep.Need || rep.Done) && w.enc.Encode(rep) != nil {
+		os.Exit(3)
+	}
+}
+
+// serveCall runs t once, on a Submit's input, and reports the result.
+func serveCall[T, R any](t *TaskFunc[T, R], w *workerConn, c callOrder) {
+	d := w.calls[t.name]
+	if d == nil || c.Fresh {
+		d = &callDecoder{}
+		d.dec = gob.NewDecoder(&d.r) // a bytes.Reader: gob reads no further than it needs
+		w.calls[t.name] = d
+	}
+	d.r.Reset(c.Input)
+	var in callInput[T]
+	if err := d.dec.Decode(&in); err != nil {
+		workerFail(fmt.Errorf("task %q: cannot decode a submitted input: %w", t.name, err))
+	}
+	start := time.Now()
+	w.slot.since.Store(start.UnixNano())
+	w.slot.running.Store(1)
+	res, _ := callOne(t, 0, in.X, start)
+	sendReport(w, report[R]{Results: []result[R]{res}})
+	w.slot.running.Store(0)
 }
 
 // ownCPU is the CPU time this process has used, in nanoseconds.
