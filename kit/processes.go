@@ -674,7 +674,7 @@ func (r *procRun[T, R]) read(w int, c *child) error {
 		if err := c.dec.Decode(&rep); err != nil {
 			return err
 		}
-		if err := r.accept(w, c, rep.Results); err != nil {
+		if err := r.accept(w, c, rep.results()); err != nil {
 			return err
 		}
 		r.cpu[w].user.Store(rep.User)

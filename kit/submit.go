@@ -137,10 +137,11 @@ func (c *poolCall[T, R]) receive(w *child) error {
 	if err != nil && !errors.Is(err, errKilled) {
 		return err
 	}
-	if len(rep.Results) != 1 {
-		return fmt.Errorf("kit: worker sent %d results for a Submit", len(rep.Results))
+	results := rep.results()
+	if len(results) != 1 {
+		return fmt.Errorf("kit: worker sent %d results for a Submit", len(results))
 	}
-	res := rep.Results[0]
+	res := results[0]
 	if res.Failed {
 		c.f.complete(res.Value, &TaskError{Task: c.t.name, Arg: label(c.input), Worker: w.slot, PID: w.pid,
 			Panic: res.Panic, Stack: res.Stack})
