@@ -63,10 +63,10 @@ func (s *sharedPool) submit(c pendingCall) {
 			s.beginCalls(s.pool, false, nil)
 			return
 		}
-		go s.beginCalls(s.ready(context.Background(), nil))
+		go func() { s.beginCalls(s.ready(context.Background(), nil)) }()
 		return
 	}
-	go s.beginCalls(s.acquire(context.Background(), nil))
+	go func() { s.beginCalls(s.acquire(context.Background(), nil)) }() // not s.acquire here: it waits
 }
 
 func hasNil(ws []*child) bool {

@@ -225,3 +225,25 @@ func TestSubmitOnAStartedPoolSurvivesDeathsAndContexts(t *testing.T) {
 		t.Errorf("Submit after cancelled ones = %d, %v", v, err)
 	}
 }
+
+func TestSubmitReturnsAtOnceWhileARunHoldsThePool(t *testing.T) {
+	ex := Processes(1).Start()
+	defer ex.Close()
+	ran := make(chan struct{})
+	go func() {
+		defer close(ran)
+		Map(ex, sleepTask, []int{300})
+	}()
+	time.Sleep(100 * time.Millisecond) // the run holds the pool
+	returned := make(chan *Future[int])
+	go func() { returned <- Submit(ex, squareTask, 4) }()
+	select {
+	case f := <-returned:
+		if v, err := f.Get(); v != 16 || err != nil {
+			t.Errorf("Submit = %d, %v", v, err)
+		}
+	case <-ran:
+		t.Error("Submit waited for the run to end before it returned")
+	}
+	<-ran
+}
