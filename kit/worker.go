@@ -116,9 +116,9 @@ type report[R any] struct {
 	Ends     []int64 // when each ended, in nanoseconds after its start
 	Failures []failure
 
-	Need    bool // send inputs [Lo, Hi)
-	Lo, Hi  int
-	Done    bool // the worker has left the run and reads the queue no more
+	Need   bool // send inputs [Lo, Hi)
+	Lo, Hi int
+	Done   bool // the worker has left the run and reads the queue no more
 	// The CPU time the worker has used in the run so far, in nanoseconds:
 	// a started pool's workers are not waited for between runs.
 	User, Sys int64
