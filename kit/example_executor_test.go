@@ -178,6 +178,21 @@ func ExampleSubmit() {
 	// Output: 144 <nil>
 }
 
+func ExampleSubmitCtx() {
+	pool := kit.Processes(2).Start()
+	defer pool.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	quick := kit.SubmitCtx(ctx, pool, square, 12)
+	slow := kit.SubmitCtx(ctx, pool, nap, 10_000) // its worker is killed at 50 ms, and replaced
+	fmt.Println(quick.Get())
+	_, err := slow.Get()
+	fmt.Println(errors.Is(err, context.DeadlineExceeded))
+	// Output:
+	// 144 <nil>
+	// true
+}
+
 func ExampleFuture_Get() {
 	futures := []*kit.Future[int]{
 		kit.Submit(kit.Threads(1), square, 2),

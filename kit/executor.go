@@ -95,8 +95,8 @@ func (e Executor) WithStartTimeout(d time.Duration) Executor {
 // Start returns a copy of e whose workers are started now and stay up,
 // for every run and every copy of it, until [Executor.Close]: runs on it
 // have no start-up ([Run.Startup] is zero), like the maps of Python's
-// `with Pool(n) as pool:`. Runs on it take turns; [Submit]s made while a
-// run is under way wait for it, then run together on the n workers. A
+// `with Pool(n) as pool:`. Runs on it take turns; [Submit]s go to its
+// idle workers, one at a time each, and wait while a run is under way. A
 // worker that dies is replaced; a run that stops early (WithFailFast, a
 // cancelled context, a loop over [MapUnordered] left early) kills them all,
 // and the next run starts new ones. If the workers cannot start,

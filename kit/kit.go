@@ -10,7 +10,7 @@
 //   - executors (executor.go, task.go, run.go, submit.go, compare.go):
 //     [Serial], [Threads], [GIL] and [Processes], four ways to run the same
 //     [Task] over a list of inputs with [Map], [MapCtx], [MapUnordered],
-//     [Submit] and [Compare]; [Executor.Start] keeps a Processes pool up for
+//     [Submit], [SubmitCtx] and [Compare]; [Executor.Start] keeps a Processes pool up for
 //     many runs, as Python's `with Pool(n) as pool:` does. Behind them one
 //     engine (backend.go, run.go): a run hands out chunks of inputs and
 //     collects results, and a backend runs the chunks on goroutines or in

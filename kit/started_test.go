@@ -1,6 +1,9 @@
 package kit
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -170,4 +173,77 @@ func TestStartFailureIsReported(t *testing.T) {
 	if r := Map(ex, squareTask, inputs(2)); r.Err == nil || !strings.Contains(r.Err.Error(), "did not report ready") {
 		t.Errorf("a run on a pool that cannot start: %v", r.Err)
 	}
+}
+
+func TestSubmitOnAStartedPoolSurvivesDeathsAndContexts(t *testing.T) {
+	ex := Processes(2).Start()
+	defer ex.Close()
+	// A worker that dies fails its own Submit only, and is replaced.
+	var te *TaskError
+	if _, err := Submit(ex, dieTask, 1).Get(); !errors.As(err, &te) || te.Exit == "" || te.PID == 0 {
+		t.Errorf("a Submit whose worker died: %v", err)
+	}
+	for i := range 6 {
+		if v, err := Submit(ex, dieTask, 10+i).Get(); v != 10+i || err != nil {
+			t.Errorf("Submit after a death = %d, %v", v, err)
+		}
+	}
+	// Inputs of interface type travel, and one gob cannot send fails alone.
+	for _, x := range mixedArgs {
+		if v, err := Submit(ex, kindTask, x).Get(); err != nil || v != fmt.Sprintf("%T", x) {
+			t.Errorf("Submit(kindTask, %v) = %q, %v", x, v, err)
+		}
+	}
+	type unregistered struct{ X int }
+	if _, err := Submit(ex, kindTask, any(unregistered{2})).Get(); err == nil || !strings.Contains(err.Error(), "cannot be sent") {
+		t.Errorf("an input gob cannot send: %v", err)
+	}
+	if v, err := Submit(ex, kindTask, any(3)).Get(); err != nil || v != "int" {
+		t.Errorf("a Submit after a failed encoding = %q, %v", v, err)
+	}
+	// A context that ends stops a running Submit and one still queued.
+	ctx, cancel := context.WithCancel(context.Background())
+	running := []*Future[int]{SubmitCtx(ctx, ex, sleepTask, 10_000), SubmitCtx(ctx, ex, sleepTask, 10_000)}
+	queued := SubmitCtx(ctx, ex, sleepTask, 10_000)
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	for _, f := range append(running, queued) {
+		select {
+		case <-f.Done():
+		case <-time.After(5 * time.Second):
+			t.Fatal("a cancelled Submit did not stop")
+		}
+		if _, err := f.Get(); !errors.Is(err, context.Canceled) {
+			t.Errorf("a cancelled Submit: %v", err)
+		}
+	}
+	// The pool is whole again, for Submits and runs.
+	if r := Map(ex.WithChunk(1), pidTask, inputs(20)); r.Err != nil || len(pids(t, r)) > 2 {
+		t.Errorf("a run after cancelled Submits: %v", r.Err)
+	}
+	if v, err := Submit(ex, squareTask, 9).Get(); v != 81 || err != nil {
+		t.Errorf("Submit after cancelled ones = %d, %v", v, err)
+	}
+}
+
+func TestSubmitReturnsAtOnceWhileARunHoldsThePool(t *testing.T) {
+	ex := Processes(1).Start()
+	defer ex.Close()
+	ran := make(chan struct{})
+	go func() {
+		defer close(ran)
+		Map(ex, sleepTask, []int{300})
+	}()
+	time.Sleep(100 * time.Millisecond) // the run holds the pool
+	returned := make(chan *Future[int])
+	go func() { returned <- Submit(ex, squareTask, 4) }()
+	select {
+	case f := <-returned:
+		if v, err := f.Get(); v != 16 || err != nil {
+			t.Errorf("Submit = %d, %v", v, err)
+		}
+	case <-ran:
+		t.Error("Submit waited for the run to end before it returned")
+	}
+	<-ran
 }

@@ -2,24 +2,32 @@ package kit
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"iter"
-	"runtime"
 	"sync"
-	"time"
+	"sync/atomic"
 )
 
 // Future is the result of a [Submit] that may not be ready yet, like the
 // AsyncResult of Python's apply_async.
 type Future[R any] struct {
 	done  chan struct{}
+	once  sync.Once
 	value R
 	err   error
+	// help, if set, is the wait for the result, which Get does itself on
+	// its goroutine rather than be woken by the goroutine that would.
+	help atomic.Pointer[func()]
 }
 
 // Get waits until the task has finished and returns its result, or the
 // error that stopped it (a *TaskError if it panicked or its process died).
 // Get may be called any number of times, from any goroutine.
 func (f *Future[R]) Get() (R, error) {
+	if h := f.help.Swap(nil); h != nil {
+		(*h)()
+	}
 	<-f.done
 	return f.value, f.err
 }
@@ -27,28 +35,51 @@ func (f *Future[R]) Get() (R, error) {
 // Done is closed when the result is ready, for use in a select.
 func (f *Future[R]) Done() <-chan struct{} { return f.done }
 
+// complete sets the outcome, the first time only.
+func (f *Future[R]) complete(v R, err error) {
+	f.once.Do(func() {
+		f.value, f.err = v, err
+		close(f.done)
+	})
+}
+
 // Submit starts t on one input with ex and returns at once, like Python's
 // pool.apply_async: call Get on the future for the result. On a started
-// Processes ([Executor.Start]) the input queues for the pool's workers:
-// Submits made in a burst (less than 20 µs apart), or while the pool is
-// busy, run together, one input per worker at a time. Otherwise each Submit runs on a single worker of
-// its own (with an unstarted Processes, a process of its own), so many
-// Submits run side by side. Serial runs the task before Submit returns.
+// Processes ([Executor.Start]) the input goes straight to an idle worker
+// of the pool, or waits for one, as apply_async's do: n Submits run at
+// once on n workers, and the rest queue, in order. Submits wait while a
+// run ([Map], ...) uses the pool. Otherwise each Submit is a run on a
+// single worker of its own (with an unstarted Processes, a process of its
+// own), so many Submits run side by side. Serial runs the task before
+// Submit returns.
 func Submit[T, R any](ex Executor, t *TaskFunc[T, R], input T) *Future[R] {
+	return SubmitCtx(context.Background(), ex, t, input)
+}
+
+// SubmitCtx is [Submit] that gives up when ctx is done: a Submit still
+// queued is not run, and one running in a worker process is stopped (the
+// process is killed, and the pool replaces it). Its future's error then
+// matches ctx's (errors.Is(err, context.Canceled)). A goroutine already
+// running the input cannot be stopped: its result is dropped.
+func SubmitCtx[T, R any](ctx context.Context, ex Executor, t *TaskFunc[T, R], input T) *Future[R] {
 	f := &Future[R]{done: make(chan struct{})}
-	if ex.pool != nil {
-		submitQueueFor(ex.pool, t).add(ex, t, input, f)
+	if ex.pool != nil && t.usable(ex) == nil {
+		c := &poolCall[T, R]{ctx: ctx, t: t, input: input, f: f}
+		if ctx.Done() != nil {
+			c.stopWait = context.AfterFunc(ctx, func() { c.f.complete(*new(R), c.stopped()) })
+		}
+		ex.pool.submit(c)
 		return f
 	}
 	one := ex
 	one.workers = 1
 	get := func() {
-		r := run(context.Background(), one, t, []T{input}, runOptions[R]{quiet: true})
+		r := run(ctx, one, t, []T{input}, runOptions[R]{quiet: true})
+		var v R
 		if len(r.Results) == 1 {
-			f.value = r.Results[0]
+			v = r.Results[0]
 		}
-		f.err = r.Err
-		close(f.done)
+		f.complete(v, r.Err)
 	}
 	if ex.kind == serialKind {
 		get()
@@ -58,75 +89,86 @@ func Submit[T, R any](ex Executor, t *TaskFunc[T, R], input T) *Future[R] {
 	return f
 }
 
-// submitQueue holds the Submits of one task to a started pool that wait
-// for their run.
-type submitQueue[T, R any] struct {
-	mu      sync.Mutex
-	inputs  []T
-	futures []*Future[R]
-	running bool // a goroutine is running the queue's inputs
+// poolCall is one Submit on a started pool: its input goes to one worker
+// on that worker's own pipe, and its result comes back on the worker's
+// result pipe, with no run, queue or trace around it.
+type poolCall[T, R any] struct {
+	ctx      context.Context
+	t        *TaskFunc[T, R]
+	input    T
+	f        *Future[R]
+	stopWait func() bool // ends the wait for ctx, if any
+	stopKill func() bool // the same, once the call runs on a worker
 }
 
-func submitQueueFor[T, R any](s *sharedPool, t *TaskFunc[T, R]) *submitQueue[T, R] {
-	s.submitMu.Lock()
-	defer s.submitMu.Unlock()
-	if s.submits == nil {
-		s.submits = map[any]any{}
-	}
-	q, ok := s.submits[t].(*submitQueue[T, R])
-	if !ok {
-		q = &submitQueue[T, R]{}
-		s.submits[t] = q
-	}
-	return q
+// stopped is the error of a call whose context ended.
+func (c *poolCall[T, R]) stopped() error {
+	return fmt.Errorf("kit: Submit of %q stopped: %w", c.t.name, context.Cause(c.ctx))
 }
 
-// add queues input, and starts a goroutine to run the queue if none runs.
-func (q *submitQueue[T, R]) add(ex Executor, t *TaskFunc[T, R], input T, f *Future[R]) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	q.inputs = append(q.inputs, input)
-	q.futures = append(q.futures, f)
-	if !q.running {
-		q.running = true
-		go q.runAll(ex.WithChunk(1), t)
+// send hands the call to worker w, unless it is already over (its context
+// ended): then it says so, and w stays free.
+func (c *poolCall[T, R]) send(w *child) (sent bool, err error) {
+	if c.stopWait != nil && !c.stopWait() {
+		return false, nil // the future has its error already
 	}
+	payload, fresh, encErr := w.encodeCall(c.t.name, callInput[T]{c.input})
+	if encErr != nil {
+		c.f.complete(*new(R), &TaskError{Task: c.t.name, Arg: label(c.input), Worker: w.slot,
+			Exit: "its input cannot be sent to a worker process: " + encErr.Error()})
+		return false, nil
+	}
+	if c.ctx.Done() != nil {
+		c.stopKill = context.AfterFunc(c.ctx, w.kill)
+	}
+	return true, w.send(order{Run: &runOrder{Task: c.t.name, Call: &callOrder{Input: payload, Fresh: fresh}}})
 }
 
-// gatherQuiet and gatherMax bound how long runAll waits for more Submits
-// before it starts a run: a burst of Submits (a loop) runs together, on all
-// the pool's workers, instead of its first one alone. It yields rather
-// than sleeps: a sleep this short lasts far longer.
-const (
-	gatherQuiet = 20 * time.Microsecond
-	gatherMax   = time.Millisecond
-)
-
-// runAll runs what is queued, as one run, until nothing is.
-func (q *submitQueue[T, R]) runAll(ex Executor, t *TaskFunc[T, R]) {
-	for {
-		start, n := time.Now(), q.len()
-		for quiet := start; time.Since(quiet) < gatherQuiet && time.Since(start) < gatherMax; {
-			runtime.Gosched()
-			if m := q.len(); m != n {
-				quiet, n = time.Now(), m
-			}
-		}
-		q.mu.Lock()
-		inputs, futures := q.inputs, q.futures
-		q.inputs, q.futures = nil, nil
-		if len(inputs) == 0 {
-			q.running = false
-			q.mu.Unlock()
-			return
-		}
-		q.mu.Unlock()
-		run(context.Background(), ex, t, inputs, runOptions[R]{quiet: true, each: func(i int, v R, err error) {
-			futures[i].value, futures[i].err = v, err
-			close(futures[i].done)
-		}})
+// receive reads worker w's answer and completes the future, or returns
+// the error of w's pipe if w died first.
+func (c *poolCall[T, R]) receive(w *child) error {
+	var rep report[R]
+	err := w.dec.Decode(&rep)
+	if err == nil && c.stopKill != nil && !c.stopKill() {
+		// ctx ended just as the answer came: w is being killed, and
+		// dies, but the answer stands.
+		err = errKilled
 	}
+	if err != nil && !errors.Is(err, errKilled) {
+		return err
+	}
+	results := rep.results()
+	if len(results) != 1 {
+		return fmt.Errorf("kit: worker sent %d results for a Submit", len(results))
+	}
+	res := results[0]
+	if res.Failed {
+		c.f.complete(res.Value, &TaskError{Task: c.t.name, Arg: label(c.input), Worker: w.slot, PID: w.pid,
+			Panic: res.Panic, Stack: res.Stack})
+	} else {
+		c.f.complete(res.Value, nil)
+	}
+	return err
 }
+
+// errKilled is the end of a worker killed after it answered.
+var errKilled = errors.New("kit: worker killed: its Submit's context ended")
+
+// helpWith lets Get run wait, once, unless wait has run already.
+func (c *poolCall[T, R]) helpWith(wait func()) { c.f.help.Store(&wait) }
+
+// died fails the call whose worker w died running it.
+func (c *poolCall[T, R]) died(w *child) {
+	if c.ctx.Err() != nil {
+		c.f.complete(*new(R), c.stopped())
+		return
+	}
+	c.f.complete(*new(R), &TaskError{Task: c.t.name, Arg: label(c.input), Worker: w.slot, PID: w.pid,
+		Exit: w.exit, Stderr: w.stderr.String()})
+}
+
+// fail completes a call that could not run.
+func (c *poolCall[T, R]) fail(err error) { c.f.complete(*new(R), err) }
 
 // Result is one input's outcome as [MapUnordered] delivers it.
 type Result[R any] struct {
@@ -168,10 +210,4 @@ func MapUnordered[T, R any](ex Executor, t *TaskFunc[T, R], inputs []T) iter.Seq
 			}
 		}
 	}
-}
-
-func (q *submitQueue[T, R]) len() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return len(q.inputs)
 }

@@ -54,7 +54,11 @@ func Task[T, R any](name string, f func(T) R) *TaskFunc[T, R] {
 			"declare it at package level: var t = kit.Task(%q, f)", name, where, name)
 		return t
 	}
-	if err := gobCarries(reflect.TypeFor[T]()); err != nil {
+	// A worker skips the check, which costs it start-up: its parent made
+	// the same one on the same types, and sends only tasks that passed.
+	if isWorker() {
+		// checked by the parent
+	} else if err := gobCarries(reflect.TypeFor[T]()); err != nil {
 		t.procErr = fmt.Errorf("kit: task %q cannot run in Processes: its input %w", name, err)
 	} else if err := gobCarries(reflect.TypeFor[R]()); err != nil {
 		t.procErr = fmt.Errorf("kit: task %q cannot run in Processes: its result %w", name, err)

@@ -85,16 +85,40 @@ type runOrder struct {
 	Task      string
 	FrameSize int    // the size of every frame on the queue
 	Preamble  []byte // gob's type descriptions for the frames' payloads
+	// Call, if not nil, makes the order a Submit's instead of a run: run
+	// the task once, on the input it holds, and report its one result.
+	Call *callOrder
 }
+
+// callOrder is a Submit's input. The inputs of one task's calls to one
+// worker form one gob stream, so that type descriptions travel once: Fresh
+// starts a new stream (the parent's encoder failed, and was replaced).
+type callOrder struct {
+	Input []byte // a callInput value
+	Fresh bool
+}
+
+// callInput wraps a Submit's input: gob sends a value of interface type
+// with its type only inside a struct.
+type callInput[T any] struct{ X T }
 
 // report is what a worker sends after its hello: results, or a request for
 // the inputs of a chunk whose frame could not hold them, or that it has
 // left the run.
 type report[R any] struct {
-	Results []result[R]
-	Need    bool // send inputs [Lo, Hi)
-	Lo, Hi  int
-	Done    bool // the worker has left the run and reads the queue no more
+	// The outcomes of inputs, one slice per field of result, an entry per
+	// input: gob sends a slice of numbers many times faster than a slice
+	// of structs, and the times as small offsets in fewer bytes.
+	Inputs   []int
+	Values   []R
+	Base     int64   // Unix nanoseconds: when the first input started
+	Starts   []int64 // when each started, in nanoseconds after Base
+	Ends     []int64 // when each ended, in nanoseconds after its start
+	Failures []failure
+
+	Need   bool // send inputs [Lo, Hi)
+	Lo, Hi int
+	Done   bool // the worker has left the run and reads the queue no more
 	// The CPU time the worker has used in the run so far, in nanoseconds:
 	// a started pool's workers are not waited for between runs.
 	User, Sys int64
@@ -110,6 +134,47 @@ type result[R any] struct {
 	Start, End int64 // Unix nanoseconds: the two processes share the wall clock
 }
 
+// failure is how the input at position K of a report failed.
+type failure struct {
+	K            int
+	Panic, Stack string
+}
+
+// add appends res to the outcomes.
+func (rep *report[R]) add(res result[R]) {
+	if len(rep.Inputs) == 0 {
+		rep.Base = res.Start
+	}
+	if res.Failed {
+		rep.Failures = append(rep.Failures, failure{len(rep.Inputs), res.Panic, res.Stack})
+	}
+	rep.Inputs = append(rep.Inputs, res.Input)
+	rep.Values = append(rep.Values, res.Value)
+	rep.Starts = append(rep.Starts, res.Start-rep.Base)
+	rep.Ends = append(rep.Ends, res.End-res.Start)
+}
+
+// results are the outcomes, in the order they were added.
+func (rep *report[R]) results() []result[R] {
+	out := make([]result[R], len(rep.Inputs))
+	for k, i := range rep.Inputs {
+		start := rep.Base + rep.Starts[k]
+		out[k] = result[R]{Input: i, Value: rep.Values[k], Start: start, End: start + rep.Ends[k]}
+	}
+	for _, f := range rep.Failures {
+		if f.K >= 0 && f.K < len(out) {
+			out[f.K].Failed, out[f.K].Panic, out[f.K].Stack = true, f.Panic, f.Stack
+		}
+	}
+	return out
+}
+
+// clear empties the outcomes, keeping their room.
+func (rep *report[R]) clear() {
+	*rep = report[R]{Inputs: rep.Inputs[:0], Values: rep.Values[:0], Starts: rep.Starts[:0],
+		Ends: rep.Ends[:0], Failures: rep.Failures[:0]}
+}
+
 // flushEvery is how long a worker may keep results before sending them.
 const flushEvery = time.Millisecond
 
@@ -121,6 +186,13 @@ type workerConn struct {
 	slot     *slot
 	payloads chan []byte    // inputs asked for
 	readers  map[string]any // a *frameReader per task and frames, see serveRun
+	calls    map[string]*callDecoder
+}
+
+// callDecoder reads the stream of one task's Submit inputs (callOrder).
+type callDecoder struct {
+	r   bytes.Reader
+	dec *gob.Decoder
 }
 
 // workerFail ends a worker that cannot go on, saying why on its stderr,
@@ -146,7 +218,7 @@ func servePool() {
 	if err != nil {
 		workerFail(err)
 	}
-	w := &workerConn{enc: gob.NewEncoder(out), slot: (&slots{mem: mem}).at(s.Slot), payloads: make(chan []byte), readers: map[string]any{}}
+	w := &workerConn{enc: gob.NewEncoder(out), slot: (&slots{mem: mem}).at(s.Slot), payloads: make(chan []byte), readers: map[string]any{}, calls: map[string]*callDecoder{}}
 	if w.queue, err = openQueue(queueFD); err == nil {
 		w.conn, err = w.queue.SyscallConn()
 	}
@@ -173,6 +245,11 @@ func servePool() {
 				os.Exit(0)
 			}
 			switch {
+			case o.Run != nil && o.Run.Call != nil:
+				// A Submit runs here, without a hop to another goroutine:
+				// no run is under way, and the parent kills this worker
+				// if it must stop in the middle of one.
+				serveFirst(w, *o.Run)()
 			case o.Run != nil:
 				_ = w.queue.SetReadDeadline(time.Time{})
 				runs <- *o.Run
@@ -206,6 +283,9 @@ func serveFirst(w *workerConn, o runOrder) func() {
 // the chunks of the run until the parent ends it.
 func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 	fail := func(err error) { workerFail(fmt.Errorf("task %q: %w", t.name, err)) }
+	if o.Call != nil {
+		return func() { serveCall(t, w, *o.Call) }
+	}
 	cpu := readOwnCPU()
 	// A run of the same task with the same frames as an earlier one reuses
 	// its reader: gob has compiled its decoding already. The type ids in
@@ -224,35 +304,20 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 		// or has held them for flushEvery: quick inputs' results travel
 		// together, and a slow input's result leaves as soon as it is known.
 		var (
-			pending []result[R]
+			pending report[R]
 			flushed = time.Now()
 		)
+		// send sends what is pending, with the flags of rep.
 		send := func(rep report[R]) {
-			rep.Results = pending
+			pending.Need, pending.Lo, pending.Hi, pending.Done = rep.Need, rep.Lo, rep.Hi, rep.Done
 			now := readOwnCPU()
-			rep.User, rep.Sys = now.user-cpu.user, now.sys-cpu.sys
-			if err := w.enc.Encode(rep); err != nil {
-				// A result cannot be encoded (an interface holding an
-				// unregistered type, say): send each alone, that one as a failure.
-				for _, res := range pending {
-					if w.enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
-						var zero R
-						res.Value, res.Failed = zero, true
-						res.Panic = "kit: the result cannot be sent to the parent process: " + err.Error()
-						if w.enc.Encode(report[R]{Results: []result[R]{res}}) != nil {
-							os.Exit(3)
-						}
-					}
-				}
-				rep.Results = nil
-				if (rep.Need || rep.Done) && w.enc.Encode(rep) != nil {
-					os.Exit(3)
-				}
-			}
-			pending, flushed = pending[:0], time.Now()
+			pending.User, pending.Sys = now.user-cpu.user, now.sys-cpu.sys
+			sendReport(w, pending)
+			pending.clear()
+			flushed = time.Now()
 		}
 		flush := func() {
-			if len(pending) > 0 {
+			if len(pending.Inputs) > 0 {
 				send(report[R]{})
 			}
 		}
@@ -286,13 +351,8 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 				i := lo + k
 				w.slot.since.Store(start.UnixNano())
 				w.slot.running.Store(int64(i) + 1)
-				v, err := t.call(i, x)
-				end := time.Now()
-				res := result[R]{Input: i, Value: v, Start: start.UnixNano(), End: end.UnixNano()}
-				if te, ok := err.(*TaskError); ok {
-					res.Failed, res.Panic, res.Stack = true, fmt.Sprint(te.Panic), te.Stack
-				}
-				pending = append(pending, res)
+				res, end := callOne(t, i, x, start)
+				pending.add(res)
 				if res.Failed || end.Sub(flushed) >= flushEvery {
 					flush() // a failure at once: the parent may be failing fast
 					end = time.Now()
@@ -302,6 +362,69 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			w.slot.running.Store(0)
 		}
 	}
+}
+
+// callOne runs t on input i, x, started at start, and says how it went
+// and when it ended.
+func callOne[T, R any](t *TaskFunc[T, R], i int, x T, start time.Time) (result[R], time.Time) {
+	v, err := t.call(i, x)
+	end := time.Now()
+	res := result[R]{Input: i, Value: v, Start: start.UnixNano(), End: end.UnixNano()}
+	if te, ok := err.(*TaskError); ok {
+		res.Failed, res.Panic, res.Stack = true, fmt.Sprint(te.Panic), te.Stack
+	}
+	return res, end
+}
+
+// sendReport sends rep to the parent. A result that cannot be encoded (an
+// interface holding an unregistered type, say) is sent as a failure, and
+// the others alone.
+func sendReport[R any](w *workerConn, rep report[R]) {
+	err := w.enc.Encode(rep)
+	if err == nil {
+		return
+	}
+	for _, res := range rep.results() {
+		var one report[R]
+		one.add(res)
+		if w.enc.Encode(one) != nil {
+			var zero R
+			res.Value, res.Failed = zero, true
+			res.Panic = "kit: the result cannot be sent to the parent process: " + err.Error()
+			one.clear()
+			one.add(res)
+			if w.enc.Encode(one) != nil {
+				os.Exit(3)
+			}
+		}
+	}
+	rep.clear()
+	if (rep.Need || rep.Done) && w.enc.Encode(rep) != nil {
+		os.Exit(3)
+	}
+}
+
+// serveCall runs t once, on a Submit's input, and reports the result.
+func serveCall[T, R any](t *TaskFunc[T, R], w *workerConn, c callOrder) {
+	d := w.calls[t.name]
+	if d == nil || c.Fresh {
+		d = &callDecoder{}
+		d.dec = gob.NewDecoder(&d.r) // a bytes.Reader: gob reads no further than it needs
+		w.calls[t.name] = d
+	}
+	d.r.Reset(c.Input)
+	var in callInput[T]
+	if err := d.dec.Decode(&in); err != nil {
+		workerFail(fmt.Errorf("task %q: cannot decode a submitted input: %w", t.name, err))
+	}
+	start := time.Now()
+	w.slot.since.Store(start.UnixNano())
+	w.slot.running.Store(1)
+	res, _ := callOne(t, 0, in.X, start)
+	var rep report[R]
+	rep.add(res)
+	sendReport(w, rep)
+	w.slot.running.Store(0)
 }
 
 // ownCPU is the CPU time this process has used, in nanoseconds.
