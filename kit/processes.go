@@ -187,8 +187,8 @@ func (p *procPool) start(w int, run *runOrder) (*child, error) {
 	case <-timer.C:
 		c.kill()
 		c.wait()
-		return nil, fmt.Errorf("kit: worker process %d did not report ready within %v and was killed; "+
-			"does this program's initialisation reach its package-level kit.Task declarations?%s", c.pid, p.timeout, c.stderrNote())
+		return nil, fmt.Errorf("kit: worker process %d did not report ready within %s and was killed; "+
+			"does this program's initialisation reach its package-level kit.Task declarations?%s", c.pid, FormatDuration(p.timeout), c.stderrNote())
 	}
 }
 
