@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"parallelgo.dev/course/internal/claims"
 	"runtime"
 	"strings"
 	"time"
 
+	"parallelgo.dev/course/internal/claims"
 	"parallelgo.dev/course/kit/internal/sysstat"
 )
 
@@ -111,26 +111,26 @@ func (c *Claim) WithWorkers(n int) *Claim {
 // saying whether this run agrees, with the numbers, and the likely reasons
 // when it does not, and reports whether the claim held.
 func (c *Claim) Check(got float64) bool {
-	held, line := c.verdict(got, c.start.until(takeSnapshot()))
+	rec, line := c.verdict(got, c.start.until(takeSnapshot()))
 	fmt.Println(line)
-	rec, _ := claims.Parse(line)
-	rec.Measured = got // exactly, not as printed
-	recordClaim(rec)   // for Reference
-	return held
+	recordClaim(rec) // for Reference
+	return rec.Held
 }
 
-// verdict is the line Check prints for a measured value, given what the
-// machine did during the run.
-func (c *Claim) verdict(got float64, m machine) (bool, string) {
-	nums := fmt.Sprintf("measured %s, expected %s", num(got), c.want)
-	if c.want.Holds(got) {
-		return true, fmt.Sprintf("%s %s (%s)", ClaimHeld, c.says, nums)
+// verdict is the claim's record for a measured value, given what the
+// machine did during the run, and the line Check prints for it.
+func (c *Claim) verdict(got float64, m machine) (claims.Record, string) {
+	rec := claims.Record{Claim: c.says, Measured: got, Expected: c.want.String(), Held: c.want.Holds(got)}
+	nums := fmt.Sprintf("measured %s, expected %s", num(got), rec.Expected)
+	if rec.Held {
+		return rec, fmt.Sprintf("%s %s (%s)", ClaimHeld, c.says, nums)
 	}
 	why := m.reasons(c.workers)
 	if len(why) == 0 {
 		why = []string{"none visible from here (enough cores, no other load): this machine disagrees with the lesson; read the numbers above"}
 	}
-	return false, fmt.Sprintf("%s %s (%s%s%s", ClaimMissed, c.says, nums, claims.ReasonSep, strings.Join(why, "; "))
+	rec.Reason = strings.Join(why, "; ")
+	return rec, fmt.Sprintf("%s %s (%s%s%s", ClaimMissed, c.says, nums, claims.ReasonSep, rec.Reason)
 }
 
 // num prints a measured number with three significant digits, in plain

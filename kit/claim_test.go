@@ -54,8 +54,8 @@ func TestWantPanicsOnAuthorMistakes(t *testing.T) {
 func TestVerdictNamesTheReasonsItCanSee(t *testing.T) {
 	c := &Claim{says: "Threads(4) about 4x", want: About(4, 0.25), workers: 4}
 	quiet := machine{cores: 8, others: 0, wall: time.Second, scale: 1}
-	if held, line := c.verdict(3.9, quiet); !held || !strings.HasPrefix(line, ClaimHeld) || !strings.Contains(line, "measured 3.9, expected 4 ± 25%") {
-		t.Errorf("held claim printed %q, %v", line, held)
+	if rec, line := c.verdict(3.9, quiet); !rec.Held || !strings.HasPrefix(line, ClaimHeld) || !strings.Contains(line, "measured 3.9, expected 4 ± 25%") {
+		t.Errorf("held claim printed %q, %v", line, rec.Held)
 	}
 	cases := []struct {
 		m    machine
@@ -69,7 +69,8 @@ func TestVerdictNamesTheReasonsItCanSee(t *testing.T) {
 		{machine{cores: 8, others: -1, wall: time.Second, scale: 1}, []string{"none visible"}}, // load unknown: say nothing about it
 	}
 	for _, tc := range cases {
-		held, line := c.verdict(1.3, tc.m)
+		rec, line := c.verdict(1.3, tc.m)
+		held := rec.Held
 		if held || !strings.HasPrefix(line, ClaimMissed) {
 			t.Errorf("%+v: %q held=%v", tc.m, line, held)
 		}

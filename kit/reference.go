@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"parallelgo.dev/course/internal/claims"
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"parallelgo.dev/course/internal/claims"
 )
 
 // A lesson's conclusions rest on measurements, and a learner's machine may be

@@ -3,10 +3,11 @@ package kit
 import (
 	"math"
 	"os"
-	"parallelgo.dev/course/internal/claims"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"parallelgo.dev/course/internal/claims"
 )
 
 // Every line Check prints must read back as the record it came from: the
@@ -27,7 +28,8 @@ func TestParseClaimReadsVerdict(t *testing.T) {
 		{"missed on a calm machine (no reason visible)", AtLeast(2), 1, calm},
 	} {
 		c := &Claim{says: tc.says, want: tc.want, workers: 2}
-		held, line := c.verdict(tc.got, tc.m)
+		rec, line := c.verdict(tc.got, tc.m)
+		held := rec.Held
 		r, ok := claims.Parse(line)
 		if !ok {
 			t.Fatalf("claims.Parse(%q) failed", line)

@@ -25,11 +25,11 @@ import (
 	"html"
 	"io"
 	"os"
-	"parallelgo.dev/course/internal/claims"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"parallelgo.dev/course/internal/claims"
 	"parallelgo.dev/course/kit"
 )
 

@@ -2,12 +2,12 @@ package main
 
 import (
 	"os"
-	"parallelgo.dev/course/internal/claims"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"parallelgo.dev/course/internal/claims"
 	"parallelgo.dev/course/kit"
 )
 
