@@ -9,6 +9,9 @@ SCALE ?= 0.02
 PORT ?= 8888
 
 NBCHECK := build/bin/nbcheck
+# bench pipes its figures through tee: a failed step must still fail make.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
 # The flags notebook cells are built with (see scripts/install.sh).
 CELL_GOFLAGS := $(shell cat scripts/cell-goflags)
 
