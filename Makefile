@@ -69,7 +69,7 @@ claims:
 ## in minutes and records build/site-run/reference.json instead.
 SITE_SCALE ?= 1
 SITE_REF = $(if $(filter 1 1.0,$(SITE_SCALE)),notebooks/reference.json,build/site-run/reference.json)
-JUPYTER = $(firstword $(wildcard .venv/bin/jupyter) jupyter)
+JUPYTER = .venv/bin/jupyter
 site:
 	@scripts/install.sh test
 	@$(MAKE) --no-print-directory nbcheck
