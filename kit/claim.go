@@ -117,6 +117,27 @@ func (c *Claim) Check(got float64) bool {
 	return rec.Held
 }
 
+// CheckSpeedup checks a speedup: one is the work done on one core, many the
+// same work done in parallel, and the value checked is one.Wall / many.Wall.
+// A miss gets a reason that [Claim.Check] cannot see: when the parallel run
+// needed clearly more CPU time than the serial one for the same work, its
+// workers slowed each other down (they share the memory bus, caches, a
+// lock), and no number of free cores would have helped.
+func (c *Claim) CheckSpeedup(one, many Timing) bool {
+	m := c.start.until(takeSnapshot())
+	if one.CPU() > 0 {
+		m.cpuGrowth = float64(many.CPU()) / float64(one.CPU())
+	}
+	got := math.NaN()
+	if many.Wall > 0 {
+		got = float64(one.Wall) / float64(many.Wall)
+	}
+	rec, line := c.verdict(got, m)
+	fmt.Println(line)
+	recordClaim(rec)
+	return rec.Held
+}
+
 // verdict is the claim's record for a measured value, given what the
 // machine did during the run, and the line Check prints for it.
 func (c *Claim) verdict(got float64, m machine) (claims.Record, string) {
@@ -166,6 +187,9 @@ type machine struct {
 	others float64       // cores other processes kept busy on average during the run; -1 if unknown
 	wall   time.Duration // how long the run took
 	scale  float64       // KIT_SCALE
+	// cpuGrowth is the parallel run's CPU time over the serial run's, for
+	// the same work (see CheckSpeedup); 0 if unknown.
+	cpuGrowth float64
 }
 
 // until is what the machine did between two snapshots.
@@ -190,6 +214,7 @@ const (
 	claimShortRun    = 100 * time.Millisecond // shorter runs are mostly start-up and timer noise
 	claimOtherLoad   = 0.25                   // cores of other work that can shift a ratio visibly
 	claimScaledBelow = 0.5                    // KIT_SCALE under this makes every timing small
+	claimCPUGrowth   = 1.2                    // more CPU time than this for the same work: the workers got in each other's way
 )
 
 // reasons are the conditions of the run that can explain a missed claim
@@ -206,6 +231,10 @@ func (m machine) reasons(workers int) []string {
 			w += fmt.Sprintf(", leaving about %s for %d workers", num(max(free, 0)), workers)
 		}
 		why = append(why, w)
+	}
+	if m.cpuGrowth >= claimCPUGrowth {
+		why = append(why, fmt.Sprintf("the parallel run needed %sx the CPU time of the serial one for the same work: "+
+			"its workers slowed each other down (they share the memory bus, caches, any lock), which more cores would not fix", num(m.cpuGrowth)))
 	}
 	if m.scale < claimScaledBelow {
 		why = append(why, fmt.Sprintf("the run was shrunk (%s=%s), so start-up costs and noise weigh more than in the lesson", ScaleEnv, num(m.scale)))

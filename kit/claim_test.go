@@ -66,6 +66,7 @@ func TestVerdictNamesTheReasonsItCanSee(t *testing.T) {
 		{machine{cores: 8, others: 0, wall: time.Second, scale: 0.02}, []string{"KIT_SCALE=0.02"}},
 		{machine{cores: 8, others: 0, wall: 20 * time.Millisecond, scale: 1}, []string{"took only 20 ms"}},
 		{quiet, []string{"none visible from here"}},
+		{machine{cores: 8, others: 0, wall: time.Second, scale: 1, cpuGrowth: 1.9}, []string{"needed 1.9x the CPU time of the serial one"}},
 		{machine{cores: 8, others: -1, wall: time.Second, scale: 1}, []string{"none visible"}}, // load unknown: say nothing about it
 	}
 	for _, tc := range cases {

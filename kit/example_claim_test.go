@@ -3,6 +3,7 @@ package kit_test
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"parallelgo.dev/course/kit"
 )
@@ -81,4 +82,15 @@ func ExampleClaim_Check() {
 	// Output:
 	// claim held: every result came back (measured 100, expected 100 ± 0%)
 	// go on
+}
+
+// CheckSpeedup takes the two timings of the same work, on one core and on
+// several, checks the speedup, and, if it misses, also blames the workers
+// when they needed more CPU time than one core did (here: none missed).
+func ExampleClaim_CheckSpeedup() {
+	c := kit.Expect("two goroutines about twice as fast as one", kit.About(2, 0.25)).WithWorkers(2)
+	one := kit.Timing{Wall: 100 * time.Millisecond, User: 100 * time.Millisecond}
+	two := kit.Timing{Wall: 52 * time.Millisecond, User: 103 * time.Millisecond} // as kit.Measure returns them
+	c.CheckSpeedup(one, two)
+	// Output: claim held: two goroutines about twice as fast as one (measured 1.92, expected 2 ± 25%)
 }

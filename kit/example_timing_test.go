@@ -20,6 +20,14 @@ func ExampleTime() {
 	_ = t.Wall
 }
 
+// Measure is Time without the printing: a cell that times several things
+// prints them its own way.
+func ExampleMeasure() {
+	t := kit.Measure(func() { time.Sleep(20 * time.Millisecond) })
+	fmt.Println(t.Wall >= 20*time.Millisecond, t.Parallelism() < 0.5)
+	// Output: true true
+}
+
 func ExampleTimeCell() {
 	// At the top of a cell: time everything the cell does after this line.
 	defer kit.TimeCell()()

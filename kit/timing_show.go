@@ -27,6 +27,16 @@ func Time(f func()) Timing {
 	return t
 }
 
+// Measure runs f once and returns what it cost, as [Time] does, but prints
+// nothing: for a cell that times several things and shows them its own way.
+// Measure panics if f is nil; a panic in f propagates unchanged.
+func Measure(f func()) Timing {
+	if f == nil {
+		panic("kit.Measure: f is nil")
+	}
+	return measure(f)
+}
+
 // TimeCell starts timing and returns stop, which prints the [Timing] since
 // TimeCell was called, as [Time] does, and returns it. Deferred at the top of
 // a cell, it times the rest of the cell, like IPython's %%time:
