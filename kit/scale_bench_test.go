@@ -106,7 +106,8 @@ const scaleChildTimeout = 60 * time.Second
 // per input. For Processes(2) it also records the wall time less the
 // run's Startup, per input (_ns_per_input_after_startup): starting two
 // worker processes costs milliseconds whatever the size, which no
-// per-input figure of a small run can hide. Python's figures are left
+// per-input figure of a small run can hide (their shutdown, after the
+// last result, stays in both figures). Python's figures are left
 // out without python3, or if python is false.
 //
 // Its ratios: scale_threads_1e6_x_python is how many times faster
