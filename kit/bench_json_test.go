@@ -96,7 +96,7 @@ func TestBenchJSON(t *testing.T) {
 	fig.Ratio("threads_x_waitgroup", "threads_ns_per_input", "waitgroup_ns_per_input")
 
 	// 10^3 to 10^7 inputs beside Python, each size in a fresh process.
-	for k, v := range scaleFigures(t) {
+	for k, v := range scaleFigures(t, true) {
 		fig[k] = v
 	}
 

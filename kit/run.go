@@ -130,7 +130,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	j := &job[T, R]{ctx: ctx, stop: cancel, ex: ex, task: t, inputs: inputs, chunk: ex.chunkSize(len(inputs)),
-		perSpan: inputsPerSpan(len(inputs)), out: newOutbox[R]()}
+		perSpan: inputsPerSpan(len(inputs), workers), out: newOutbox[R]()}
 	be := newBackend[T, R](ex)
 	started, err := be.start(j)
 	if started {
@@ -143,9 +143,12 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 
 	j.trace = NewTrace(r.Executor, workers)
 	j.trace.label = func(i int) string { return label(inputs[i]) }
-	// One span per input of a small run, about timelineMaxBars for a big
-	// one: little copying as they come.
-	j.trace.spans = make([]Span, 0, min(len(inputs), timelineMaxBars))
+	// One span per input of a small run, for a big one a span per perSpan
+	// inputs and one more per chunk (its last may be short): room for them
+	// all, so that none is copied as they come. Tiny chunks of a big run
+	// make a span each: the trace grows, and merges them past its bound.
+	n := len(inputs)
+	j.trace.spans = make([]Span, 0, min(n, (n+j.perSpan-1)/j.perSpan+(n+j.chunk-1)/j.chunk, timelineMaxBars))
 	r.Trace = j.trace
 	idle := make(chan struct{}) // closed when no worker will deliver again
 	go func() {

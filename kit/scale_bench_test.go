@@ -3,10 +3,12 @@ package kit
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,7 +25,10 @@ const scaleEnv = "KIT_BENCH_SCALE"
 // processes:N) it maps incTask over N ints on Threads(2) (Processes(2),
 // start-up included) once, after a warm-up map of 1,000 of them, and
 // prints the wall time and this process's peak resident memory, as
-// testdata/scale_bench.py does for Python.
+// testdata/scale_bench.py does for Python, then the run's Startup (zero
+// on Threads), which Python's output lacks:
+//
+//	wall-ns <ns> maxrss-kb <kB> startup-ns <ns>
 func TestScaleChild(t *testing.T) {
 	spec := os.Getenv(scaleEnv)
 	if spec == "" {
@@ -53,7 +58,7 @@ func TestScaleChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Printf("wall-ns %d maxrss-kb %d\n", wall.Nanoseconds(), peak)
+	fmt.Printf("wall-ns %d maxrss-kb %d startup-ns %d\n", wall.Nanoseconds(), peak, r.Startup.Nanoseconds())
 }
 
 // peakKB is this process's peak resident memory in kB, VmHWM in
@@ -96,33 +101,41 @@ const scaleChildTimeout = 60 * time.Second
 // scaleFigures measures one map of a trivial task over 10^3 ... 10^7 ints
 // with two workers, kit's Threads(2) and Processes(2) beside Python's
 // ThreadPool(2).map and Pool(2).map (start-up included), each size in a
-// fresh process, so that sizes do not share memory: wall time per input,
-// peak resident memory of the parent, and that memory per input.
+// fresh process, so that sizes do not share memory: wall time per input
+// (_ns_per_input), peak resident memory of the parent, and that memory
+// per input. For Processes(2) it also records the wall time less the
+// run's Startup, per input (_ns_per_input_after_startup): starting two
+// worker processes costs milliseconds whatever the size, which no
+// per-input figure of a small run can hide (their shutdown, after the
+// last result, stays in both figures). Python's figures are left
+// out without python3, or if python is false.
 //
 // Its ratios: scale_threads_1e6_x_python is how many times faster
-// Threads(2) is than ThreadPool(2) at 10^6 inputs, _rss_of_python the
-// share of Python's peak memory it takes; scale_go_threads_spread_1e4_1e7
-// is the costliest input over the cheapest from 10^4 to 10^7 inputs (1
-// means flat).
-func scaleFigures(t *testing.T) benchfig.Figures {
+// Threads(2) is than ThreadPool(2) at 10^6 inputs (start-up included on
+// both sides), _rss_of_python the share of Python's peak memory it takes;
+// scale_go_threads_spread_1e4_1e7 is the costliest input over the
+// cheapest from 10^4 to 10^7 inputs (1 means flat), and
+// scale_go_processes_spread_1e4_1e7 the same after start-up.
+func scaleFigures(t *testing.T, python bool) benchfig.Figures {
 	fig := benchfig.Figures{}
 	py, pyErr := exec.LookPath("python3")
 	if pyErr != nil {
 		t.Log("python3 not found: no Python figures at scale")
 	}
+	python = python && pyErr == nil
 	// measure runs a measurement of n inputs, the program and its
 	// arguments in args, and names its figures after name: the best time
-	// of scaleReps runs (other programs share this machine), and the most
-	// memory.
+	// of scaleReps runs (other programs share this machine), with and
+	// without start-up, and the most memory.
 	measure := func(name string, n int, env string, args ...string) {
-		wall, rss := math.Inf(1), 0.0
+		wall, work, rss := math.Inf(1), math.Inf(1), 0.0
 		for range scaleReps(n) {
 			ctx, cancel := context.WithTimeout(context.Background(), scaleChildTimeout)
 			cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 			cmd.Env = append(os.Environ(), env)
 			out, err := cmd.Output()
 			cancel()
-			var w, r float64
+			var w, r, s float64
 			if err == nil {
 				_, err = fmt.Sscanf(string(out), "wall-ns %g maxrss-kb %g", &w, &r)
 			}
@@ -130,10 +143,16 @@ func scaleFigures(t *testing.T) benchfig.Figures {
 				t.Logf("%s at %d inputs: left out: %v", name, n, err)
 				return
 			}
-			wall, rss = min(wall, w), max(rss, r)
+			if _, rest, ok := strings.Cut(string(out), " startup-ns "); ok {
+				fmt.Sscan(rest, &s) // kit's children only
+			}
+			wall, work, rss = min(wall, w), min(work, w-s), max(rss, r)
 		}
 		key := fmt.Sprintf("scale_%s_1e%d", name, scaleExp(n))
 		fig[key+"_ns_per_input"] = wall / float64(n)
+		if name == "go_processes" {
+			fig[key+"_ns_per_input_after_startup"] = work / float64(n)
+		}
 		fig[key+"_rss_mb"] = rss / 1024
 		fig[key+"_rss_bytes_per_input"] = rss * 1024 / float64(n)
 	}
@@ -141,7 +160,7 @@ func scaleFigures(t *testing.T) benchfig.Figures {
 	for _, n := range scaleSizes {
 		for _, kind := range []string{"threads", "processes"} {
 			measure("go_"+kind, n, fmt.Sprintf("%s=%s:%d", scaleEnv, kind, n), os.Args[0], "-test.run=^TestScaleChild$")
-			if pyErr == nil {
+			if python {
 				measure(scalePython[kind], n, "", py, script, kind, strconv.Itoa(n))
 			}
 		}
@@ -155,10 +174,10 @@ func scaleFigures(t *testing.T) benchfig.Figures {
 			fig.Ratio("scale_"+size+"_rss_of_python", goKey+"_rss_mb", pyKey+"_rss_mb")
 		}
 	}
-	for _, kind := range []string{"threads", "processes"} {
+	for kind, figure := range map[string]string{"threads": "_ns_per_input", "processes": "_ns_per_input_after_startup"} {
 		lo, hi := math.Inf(1), 0.0
 		for _, n := range scaleSizes[1:] {
-			if v, ok := fig[fmt.Sprintf("scale_go_%s_1e%d_ns_per_input", kind, scaleExp(n))]; ok {
+			if v, ok := fig[fmt.Sprintf("scale_go_%s_1e%d%s", kind, scaleExp(n), figure)]; ok {
 				lo, hi = min(lo, v), max(hi, v)
 			}
 		}
@@ -169,8 +188,42 @@ func scaleFigures(t *testing.T) benchfig.Figures {
 	return fig
 }
 
+// TestScaleFigures is not a test: with KIT_BENCH_SCALE_FIGURES=go (or
+// all, Python's figures too) it logs the figures of scaleFigures alone,
+// the part of `make bench` that takes minutes, to check them quickly:
+//
+//	KIT_BENCH_SCALE_FIGURES=go go test -run '^TestScaleFigures$' -v ./kit
+func TestScaleFigures(t *testing.T) {
+	which := os.Getenv("KIT_BENCH_SCALE_FIGURES")
+	if which != "go" && which != "all" {
+		t.Skip("set KIT_BENCH_SCALE_FIGURES=go or all to measure")
+	}
+	fig := scaleFigures(t, which == "all")
+	for _, k := range slices.Sorted(maps.Keys(fig)) {
+		t.Logf("%s %.4g", k, fig[k])
+	}
+}
+
 // scalePython names Python's pool beside each kit executor.
 var scalePython = map[string]string{"threads": "python_threadpool", "processes": "python_pool"}
 
 // scaleExp is the power of ten n is.
 func scaleExp(n int) int { return int(math.Round(math.Log10(float64(n)))) }
+
+// BenchmarkMapFixedCost is a Map on Threads(2) of 1 and of 10,000 trivial
+// inputs: what a Map costs whatever its size, which the scale benchmark's
+// per-input figure at 10^4 inputs shows (scale_go_threads_spread_1e4_1e7).
+// Warm memory makes it a lower bound of that cost in a fresh process.
+func BenchmarkMapFixedCost(b *testing.B) {
+	for _, n := range []int{1, 1e4} {
+		xs := inputs(n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if r := Map(Threads(2), incTask, xs); r.Err != nil {
+					b.Fatal(r.Err)
+				}
+			}
+		})
+	}
+}

@@ -75,7 +75,8 @@ func sameRow(a, b Span) bool { return a.Worker == b.Worker && a.PID == b.PID && 
 // stands for several inputs run one after another ([Span.Inputs]); the
 // counts of inputs and busy times of [Trace.Load] stay exact. Runs of
 // [Map] over more than 2,000 inputs, more than a timeline draws one by one
-// ([TimelineChart]), record such spans from the start, about 2,000 of them.
+// ([TimelineChart]), record such spans from the start: about 128 per
+// worker, 2,000 at most.
 type Trace struct {
 	mu      sync.Mutex
 	start   time.Time
@@ -177,11 +178,24 @@ func mergeSpans(spans []Span, n int) []Span {
 	return out
 }
 
-// inputsPerSpan is how many inputs a span of a run over n inputs stands
-// for: one, unless a timeline would draw more bars than it can show (it
-// would merge them), and timing each input would cost more than the input.
-func inputsPerSpan(n int) int {
-	return (n + timelineMaxBars - 1) / timelineMaxBars
+// mapSpansPerWorker is about how many spans a big run records per
+// worker: more bars than a timeline's row shows apart at a notebook's
+// width. Each span costs a read of the clock and 128 bytes of fresh
+// memory (a page fault per 32 spans): 2,000 of them would make a Map of
+// 10^4 trivial inputs cost several times what its inputs do.
+const mapSpansPerWorker = 128
+
+// inputsPerSpan is how many inputs a span of a run over n inputs on
+// workers workers stands for: one up to timelineMaxBars inputs, the most a
+// timeline draws one by one; past that, enough for about
+// mapSpansPerWorker spans a worker, timelineMaxBars at most in all, since
+// timing each input would cost more than the input.
+func inputsPerSpan(n, workers int) int {
+	if n <= timelineMaxBars {
+		return 1
+	}
+	spans := min(mapSpansPerWorker*max(workers, 1), timelineMaxBars)
+	return (n + spans - 1) / spans
 }
 
 // sortSpans orders spans by worker, then start.

@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,17 @@ func TestSmallRunHasASpanPerInput(t *testing.T) {
 	spans := r.Trace.Spans()
 	if total, most := spanInputs(spans); len(spans) != timelineMaxBars || total != timelineMaxBars || most != 1 {
 		t.Fatalf("%d spans for %d inputs, up to %d inputs a span; want one per input", len(spans), total, most)
+	}
+}
+
+func TestBigRunRecordsAFewSpansPerWorker(t *testing.T) {
+	const n = 10_000
+	r := Map(Threads(2), incTask, inputs(n))
+	spans := r.Trace.Spans()
+	// A span per inputsPerSpan inputs, and a short one at the end of each
+	// of the 8 chunks at most.
+	if total, _ := spanInputs(spans); total != n || len(spans) > 2*mapSpansPerWorker+8 {
+		t.Fatalf("%d spans for %d inputs; want %d inputs in at most %d spans", len(spans), total, n, 2*mapSpansPerWorker+8)
 	}
 }
 
@@ -84,10 +96,12 @@ func TestTraceMergesSpansPastItsBoundAndKeepsLoadExact(t *testing.T) {
 }
 
 func TestMergedSpanOfAMapNamesFirstAndLastInput(t *testing.T) {
-	r := Map(Serial(), incTask, inputs(3*timelineMaxBars))
-	s := r.Trace.Spans()[0]
-	if got := timelineLabel(s); s.Input != 0 || s.Inputs != 3 || got != "0…2" {
-		t.Errorf("first span: input %d, %d inputs, label %q; want 0, 3, \"0…2\"", s.Input, s.Inputs, got)
+	n := 3 * timelineMaxBars
+	r := Map(Serial(), incTask, inputs(n))
+	s, per := r.Trace.Spans()[0], inputsPerSpan(n, 1)
+	want := fmt.Sprintf("0…%d", per-1)
+	if got := timelineLabel(s); s.Input != 0 || s.Inputs != per || got != want {
+		t.Errorf("first span: input %d, %d inputs, label %q; want 0, %d, %q", s.Input, s.Inputs, got, per, want)
 	}
 }
 
