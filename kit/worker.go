@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -58,6 +59,14 @@ func workerTaskCount() int {
 
 // isWorker reports whether this process is a worker of some parent's pool.
 func isWorker() bool { return workerTaskCount() > 0 }
+
+// workerServing is set when this worker starts serving its parent: its
+// package initialisation is over.
+var workerServing atomic.Bool
+
+// workerInitialising reports whether this process is a worker that has not
+// yet reached its last task, and so runs its package initialisation.
+func workerInitialising() bool { return isWorker() && !workerServing.Load() }
 
 // workerEnvFor is the variable that starts a worker of this program.
 func workerEnvFor(tasks int) string { return workerEnv + "=" + strconv.Itoa(tasks) }
@@ -205,6 +214,7 @@ func workerFail(err error) {
 // servePool serves the parent until it is done with this worker, then
 // exits. Every task of the program is registered by now.
 func servePool() {
+	workerServing.Store(true)
 	own := os.NewFile(requestFD, "kit-orders")
 	out := os.NewFile(resultFD, "kit-results")
 	orders := gob.NewDecoder(own)
