@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -115,34 +114,28 @@ func nsPerInput(r testing.BenchmarkResult) float64 { return r.Extra["ns/input"] 
 // execFloor is the time to start and reap two empty static Go programs at
 // once, on average over reps: what starting two workers cannot go below.
 func execFloor(t *testing.T, reps int) time.Duration {
-	dir := t.TempDir()
+	bin := buildEmpty(t)
+	var total time.Duration
+	for range reps {
+		total += startTwo(t, bin)
+	}
+	return total / time.Duration(reps)
+}
+
+// buildEmpty builds an empty static Go program and returns its path.
+func buildEmpty(tb testing.TB) string {
+	dir := tb.TempDir()
 	src := filepath.Join(dir, "main.go")
 	if err := os.WriteFile(src, []byte("package main\n\nfunc main() {}\n"), 0o644); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	bin := filepath.Join(dir, "empty")
 	build := exec.Command("go", "build", "-o", bin, src)
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building an empty program: %v\n%s", err, out)
+		tb.Fatalf("building an empty program: %v\n%s", err, out)
 	}
-	var total time.Duration
-	for range reps {
-		start := time.Now()
-		var wg sync.WaitGroup
-		for range 2 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if err := exec.Command(bin).Run(); err != nil {
-					t.Error(err)
-				}
-			}()
-		}
-		wg.Wait()
-		total += time.Since(start)
-	}
-	return total / time.Duration(reps)
+	return bin
 }
 
 // pythonPool runs testdata/pool_bench.py and names its figures; Python's

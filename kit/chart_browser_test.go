@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -111,16 +112,16 @@ func cell(charts ...Chart) string {
 }
 
 var (
-	drawnRe  = regexp.MustCompile(`_echarts_instance_="`)
-	canvasRe = regexp.MustCompile(`<canvas`)
+	drawnRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`_echarts_instance_="`) })
+	canvasRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<canvas`) })
 )
 
 // checkDrawn fails unless the dumped DOM shows want drawn charts and no
 // loader messages.
 func checkDrawn(t *testing.T, dom string, want int) {
 	t.Helper()
-	drawn := len(drawnRe.FindAllString(dom, -1))
-	canvases := len(canvasRe.FindAllString(dom, -1))
+	drawn := len(drawnRe().FindAllString(dom, -1))
+	canvases := len(canvasRe().FindAllString(dom, -1))
 	if drawn != want || canvases < want {
 		t.Errorf("%d charts drawn, %d canvases; want %d charts, each with a canvas", drawn, canvases, want)
 	}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -56,7 +57,7 @@ func (c Chart) HTML() string {
 	// instead of it where scripts do not run.
 	fmt.Fprintf(&b, `<div id="%s" class="kit-chart" data-kit-chart="%s" style="width:100%%;height:%dpx;overflow:auto;background:`+palettePaper+`">%s</div>`,
 		id, html.EscapeString(c.kind), c.height, pre)
-	fmt.Fprintf(&b, "<script>%s(%q, %s);</script>", chartLoader, id, c.option)
+	fmt.Fprintf(&b, "<script>%s(%q, %s);</script>", chartLoader(), id, c.option)
 	return b.String()
 }
 
@@ -76,8 +77,11 @@ func chartMessage(title, why string) Chart {
 //
 // It is plain ES5 plus Promise, ResizeObserver and DecompressionStream
 // (Chrome 80, Firefox 113, Safari 16.4), which every browser a notebook runs
-// in today has.
-var chartLoader = chartCompactJS(`
+// in today has. It is compacted on first use: a worker process runs kit's
+// initialisation too, and never draws.
+var chartLoader = sync.OnceValue(func() string { return chartCompactJS(chartLoaderSource) })
+
+const chartLoaderSource = `
 (function (id, option) {
   var doc = document;
   // currentScript is only set while the script first runs: note it now, for
@@ -189,7 +193,7 @@ var chartLoader = chartCompactJS(`
     });
   }
   start(0);
-})`)
+})`
 
 // chartCompactJS drops the comments and indentation of the loader, which
 // every chart repeats.

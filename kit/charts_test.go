@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -96,13 +97,15 @@ func gallery() []struct {
 	}
 }
 
-var chartDivRe = regexp.MustCompile(`<div id="(kit-chart-[0-9a-f]{16})" class="kit-chart" data-kit-chart="[a-z]+" style="width:100%;height:(\d+)px;`)
+var chartDivRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`<div id="(kit-chart-[0-9a-f]{16})" class="kit-chart" data-kit-chart="[a-z]+" style="width:100%;height:(\d+)px;`)
+})
 
 func TestChartHTML(t *testing.T) {
 	seen := map[string]bool{}
 	for _, g := range gallery() {
 		h := g.chart.HTML()
-		m := chartDivRe.FindStringSubmatch(h)
+		m := chartDivRe().FindStringSubmatch(h)
 		if m == nil {
 			t.Errorf("%s: no sized chart element in %.300s", g.name, h)
 			continue

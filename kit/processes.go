@@ -167,12 +167,19 @@ func (p *procPool) start(w int, run *runOrder) (*child, error) {
 	// costs a Submit's round trip about a third more.
 	_ = resR.Fd()
 	c.dec = gob.NewDecoder(resR)
-	_ = c.ownEnc.Encode(setup{Slot: w, SlotsSize: len(p.slots.mem), Run: run}) // if the child is already dead, its hello says how
+	// If the child is already dead, its hello says how.
+	if _, err := ownW.Write(setup{Slot: w, SlotsSize: len(p.slots.mem), Run: run != nil}.bytes()); err == nil && run != nil {
+		_ = c.ownEnc.Encode(order{Run: run})
+	}
 
 	ready := make(chan error, 1)
 	go func() {
-		var h hello
-		ready <- c.dec.Decode(&h)
+		var h [len(hello)]byte
+		_, err := io.ReadFull(resR, h[:]) // before c.dec reads: it buffers
+		if err == nil && string(h[:]) != hello {
+			err = fmt.Errorf("kit: a worker began with %q instead of its hello", h[:])
+		}
+		ready <- err
 	}()
 	timer := time.NewTimer(p.timeout)
 	defer timer.Stop()

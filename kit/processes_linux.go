@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // maxFrameSize is the largest frame on a pool's queue: PIPE_BUF, the most a
@@ -33,4 +35,15 @@ func growQueue(w *os.File) {
 			_, _, _ = syscall.Syscall(syscall.SYS_FCNTL, fd, syscall.F_SETPIPE_SZ, 1<<20)
 		})
 	}
+}
+
+// sharedMemFile makes the file behind a pool's shared memory: a memfd, made
+// in one system call, where a temporary file costs several on a real file
+// system before the first worker can start.
+func sharedMemFile() (*os.File, error) {
+	fd, err := unix.MemfdCreate("kit-slots", unix.MFD_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), "kit-slots"), nil
 }

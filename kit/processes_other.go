@@ -29,3 +29,14 @@ func openQueue(fd int) (*os.File, error) {
 
 // growQueue leaves the queue at the system's size.
 func growQueue(*os.File) {}
+
+// sharedMemFile makes the file behind a pool's shared memory: a temporary
+// file, removed at once, which lives on while it is open.
+func sharedMemFile() (*os.File, error) {
+	f, err := os.CreateTemp("", "kit-slots-")
+	if err != nil {
+		return nil, err
+	}
+	os.Remove(f.Name())
+	return f, nil
+}

@@ -225,11 +225,10 @@ type slots struct {
 }
 
 func newSlots(n int) (*slots, error) {
-	f, err := os.CreateTemp("", "kit-slots-")
+	f, err := sharedMemFile()
 	if err != nil {
 		return nil, fmt.Errorf("kit: cannot make the workers' shared memory: %w", err)
 	}
-	os.Remove(f.Name())
 	size := max(n*slotSize, os.Getpagesize())
 	if err := f.Truncate(int64(size)); err != nil {
 		f.Close()

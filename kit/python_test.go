@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -251,7 +252,9 @@ func TestPythonParseRejects(t *testing.T) {
 }
 
 // wallChartID finds the element of the wall-time chart in a page.
-var wallChartID = regexp.MustCompile(`id="(kit-chart-[0-9a-f]+)" class="kit-chart" data-kit-chart="wall"`)
+var wallChartID = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`id="(kit-chart-[0-9a-f]+)" class="kit-chart" data-kit-chart="wall"`)
+})
 
 func TestBesideDrawsBothLanguages(t *testing.T) {
 	sq := Task("beside-square", func(x int) int { return x * x })
@@ -303,7 +306,7 @@ func TestBesideDrawsBothLanguages(t *testing.T) {
 // besideBars reads the wall chart of a side-by-side page: each bar's name and colour.
 func besideBars(t *testing.T, page string) map[string]string {
 	t.Helper()
-	id := wallChartID.FindStringSubmatch(page)
+	id := wallChartID().FindStringSubmatch(page)
 	if id == nil {
 		t.Fatalf("no wall chart in the page")
 	}

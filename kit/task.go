@@ -38,7 +38,13 @@ type TaskFunc[T, R any] struct {
 // type that cannot travel to a process) is reported by the first run.
 func Task[T, R any](name string, f func(T) R) *TaskFunc[T, R] {
 	t := &TaskFunc[T, R]{name: name, f: f}
-	atInit, where := calledDuringInit()
+	// A worker that has not started serving is still initialising, and its
+	// parent checked where each task is: walking the stack would only cost
+	// the worker start-up.
+	atInit, where := true, ""
+	if !workerInitialising() {
+		atInit, where = calledDuringInit()
+	}
 	t.where = where
 	switch {
 	case name == "":

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -16,8 +17,10 @@ func (c *fakeTimingClock) now() time.Time          { return c.t }
 func (c *fakeTimingClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 // IPython's %timeit line, as a parser of IPython's output reads it.
-var ipythonTimeIt = regexp.MustCompile(`^(\d[\d.]*) (ns|[µµu]s|ms|s) ± (\d[\d.]*) (ns|[µµu]s|ms|s) per loop ` +
-	`\(mean ± std\. dev\. of (\d+) runs?, ([\d,]+) loops? each\)\n$`)
+var ipythonTimeIt = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d[\d.]*) (ns|[µµu]s|ms|s) ± (\d[\d.]*) (ns|[µµu]s|ms|s) per loop ` +
+		`\(mean ± std\. dev\. of (\d+) runs?, ([\d,]+) loops? each\)\n$`)
+})
 
 func TestTimeItChoosesLoops(t *testing.T) {
 	tests := []struct {
@@ -97,7 +100,7 @@ func TestTimeItStatistics(t *testing.T) {
 	if wantOut := "25 ms ± 11.2 ms per loop (mean ± std. dev. of 4 runs, 2 loops each)\n"; out != wantOut {
 		t.Errorf("TimeIt printed %q, want %q", out, wantOut)
 	}
-	if !ipythonTimeIt.MatchString(out) {
+	if !ipythonTimeIt().MatchString(out) {
 		t.Errorf("TimeIt printed %q, which IPython's regular expression does not parse", out)
 	}
 }
@@ -149,7 +152,7 @@ func TestTimeItWarning(t *testing.T) {
 			t.Errorf("%s: TimeIt printed\n%q\nwant\n%q", tt.name, out, tt.want)
 		}
 		last := out[strings.LastIndex(out[:len(out)-1], "\n")+1:]
-		if !ipythonTimeIt.MatchString(last) {
+		if !ipythonTimeIt().MatchString(last) {
 			t.Errorf("%s: TimeIt printed %q, which IPython's regular expression does not parse", tt.name, last)
 		}
 	}
@@ -161,7 +164,7 @@ func TestTimeItResultString(t *testing.T) {
 	if got := r.String(); got != want {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
-	if !ipythonTimeIt.MatchString(r.String() + "\n") {
+	if !ipythonTimeIt().MatchString(r.String() + "\n") {
 		t.Errorf("String() = %q, which IPython's regular expression does not parse", r.String())
 	}
 	// The zero value prints without dividing by zero.

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -40,8 +41,10 @@ func captureTimingStdout(t *testing.T, f func()) string {
 
 // IPython's %%time lines, as a parser of IPython's output reads them.
 var (
-	ipythonCPUTimes = regexp.MustCompile(`(?m)^CPU times: user (\d[\d.e+]*) (ns|[µµu]s|ms|s), sys: (\d[\d.e+]*) (ns|[µµu]s|ms|s), total: (\d[\d.e+]*) (ns|[µµu]s|ms|s)$`)
-	ipythonWallTime = regexp.MustCompile(`(?m)^Wall time: (\d[\d.e+]*) (ns|[µµu]s|ms|s)$`)
+	ipythonCPUTimes = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?m)^CPU times: user (\d[\d.e+]*) (ns|[µµu]s|ms|s), sys: (\d[\d.e+]*) (ns|[µµu]s|ms|s), total: (\d[\d.e+]*) (ns|[µµu]s|ms|s)$`)
+	})
+	ipythonWallTime = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^Wall time: (\d[\d.e+]*) (ns|[µµu]s|ms|s)$`) })
 )
 
 func TestTimingString(t *testing.T) {
@@ -115,7 +118,7 @@ func TestTimePrintsIPythonFormat(t *testing.T) {
 	if out != got.String()+"\n" {
 		t.Errorf("Time printed %q, want its result's String() %q", out, got.String())
 	}
-	if !ipythonCPUTimes.MatchString(out) || !ipythonWallTime.MatchString(out) {
+	if !ipythonCPUTimes().MatchString(out) || !ipythonWallTime().MatchString(out) {
 		t.Errorf("Time printed\n%s\nwhich IPython's regular expressions do not parse", out)
 	}
 	// Sleep lasts at least as long as asked: a bound that cannot flake.
@@ -185,7 +188,7 @@ func TestTimeCountsChildren(t *testing.T) {
 	if !strings.Contains(out, "\nChild processes: user ") {
 		t.Errorf("Time printed\n%s\nwithout the children's line", out)
 	}
-	if !ipythonCPUTimes.MatchString(out) || !ipythonWallTime.MatchString(out) {
+	if !ipythonCPUTimes().MatchString(out) || !ipythonWallTime().MatchString(out) {
 		t.Errorf("Time printed\n%s\nwhich IPython's regular expressions do not parse", out)
 	}
 }

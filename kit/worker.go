@@ -2,6 +2,7 @@ package kit
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -59,17 +61,56 @@ func workerTaskCount() int {
 // isWorker reports whether this process is a worker of some parent's pool.
 func isWorker() bool { return workerTaskCount() > 0 }
 
+// workerServing is set when this worker starts serving its parent: its
+// package initialisation is over.
+var workerServing atomic.Bool
+
+// workerInitialising reports whether this process is a worker that has not
+// yet reached its last task, and so runs its package initialisation.
+func workerInitialising() bool { return isWorker() && !workerServing.Load() }
+
 // workerEnvFor is the variable that starts a worker of this program.
 func workerEnvFor(tasks int) string { return workerEnv + "=" + strconv.Itoa(tasks) }
 
-// hello is a worker's first message: it is ready.
-type hello struct{ PID int }
+// The first message on each of a worker's pipes, setup and hello, is a
+// few bytes of its own, not gob: a fresh process's first gob message in
+// each direction costs it a fraction of a millisecond of reflection
+// before it can say hello. Orders and reports, which follow, are gob streams.
 
-// setup is the parent's first message on a worker's own pipe.
+// hello is a worker's first message: it is ready.
+const hello = "kit:here"
+
+// setup is the parent's first message on a worker's own pipe, sent as
+// setupSize bytes.
 type setup struct {
-	Slot      int       // the worker's slot in the shared memory
-	SlotsSize int       // the size of the shared memory
-	Run       *runOrder // a run to start at once, if any
+	Slot      int  // the worker's slot in the shared memory
+	SlotsSize int  // the size of the shared memory
+	Run       bool // an order starting a run follows, to start at once
+}
+
+const setupSize = 17 // two 8-byte numbers and a flag
+
+// bytes is s as sent.
+func (s setup) bytes() []byte {
+	b := binary.LittleEndian.AppendUint64(make([]byte, 0, setupSize), uint64(s.Slot))
+	b = binary.LittleEndian.AppendUint64(b, uint64(s.SlotsSize))
+	if s.Run {
+		return append(b, 1)
+	}
+	return append(b, 0)
+}
+
+// readSetup reads a setup from r, reading no further.
+func readSetup(r io.Reader) (setup, error) {
+	var b [setupSize]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return setup{}, err
+	}
+	slot, size := binary.LittleEndian.Uint64(b[:]), binary.LittleEndian.Uint64(b[8:])
+	if slot > 1<<20 || size > 1<<30 || b[16] > 1 {
+		return setup{}, fmt.Errorf("bad setup message %x", b)
+	}
+	return setup{Slot: int(slot), SlotsSize: int(size), Run: b[16] == 1}, nil
 }
 
 // order is what the parent sends a ready worker on its own pipe: one of a
@@ -205,15 +246,16 @@ func workerFail(err error) {
 // servePool serves the parent until it is done with this worker, then
 // exits. Every task of the program is registered by now.
 func servePool() {
+	workerServing.Store(true)
 	own := os.NewFile(requestFD, "kit-orders")
 	out := os.NewFile(resultFD, "kit-results")
-	orders := gob.NewDecoder(own)
-	var s setup
-	if err := orders.Decode(&s); errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+	s, err := readSetup(own)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		os.Exit(0) // the parent is gone, or no longer needs this worker
 	} else if err != nil {
 		workerFail(fmt.Errorf("no pipe from a parent (%v); was it started by kit.Processes?", err))
 	}
+	orders := gob.NewDecoder(own) // it reads what follows the setup
 	mem, err := mapShared(slotsFD, s.SlotsSize)
 	if err != nil {
 		workerFail(err)
@@ -226,12 +268,18 @@ func servePool() {
 		workerFail(fmt.Errorf("cannot read the queue: %w", err))
 	}
 	var first func()
-	if s.Run != nil {
-		first = serveFirst(w, *s.Run)
+	if s.Run {
+		var o order
+		if err := orders.Decode(&o); errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			os.Exit(0)
+		} else if err != nil || o.Run == nil {
+			workerFail(fmt.Errorf("no first run from the parent (%v)", err))
+		}
+		first = serveFirst(w, *o.Run)
 	}
 	// Hello means ready: from here on this worker's time is the work's, so
 	// the parent's start-up covers all of the worker's preparation.
-	if w.enc.Encode(hello{PID: os.Getpid()}) != nil {
+	if _, err := out.WriteString(hello); err != nil {
 		os.Exit(0) // the parent is gone
 	}
 	// The worker's own pipe ends when the parent has finished with this
