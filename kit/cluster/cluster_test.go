@@ -199,7 +199,7 @@ func TestWrongPlatformIsRefused(t *testing.T) {
 
 func TestLostServerEndsTheRun(t *testing.T) {
 	ctx := testContext(t)
-	p, err := startLocal(2, configure([]Option{WithStartTimeout(20 * time.Second)}))
+	p, err := startLocal(2, configure([]Option{WithStartTimeout(time.Second)}))
 	if err != nil {
 		t.Fatal(err)
 	}
