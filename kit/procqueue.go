@@ -70,7 +70,9 @@ func newFrameWriter[T any](inputs []T, chunk int) (*frameWriter[T], error) {
 	// frame could not decode the next one: such inputs go on workers' own
 	// pipes, each with its own encoder.
 	w.inline = findInside(reflect.TypeFor[T](), func(t reflect.Type) bool { return t.Kind() == reflect.Interface }) == nil
-	if w.inline && len(inputs) > 0 {
+	// Every input takes a byte at least: a chunk of more inputs than a
+	// frame has bytes is not encoded to find it does not fit.
+	if w.inline && len(inputs) > 0 && min(chunk, len(inputs)) <= maxFrameSize-frameHeader {
 		// Room for the first chunk and half as much again.
 		w.buf.Reset()
 		if w.enc.Encode(frameInputs[T]{Inputs: inputs[:min(chunk, len(inputs))]}) == nil {
@@ -91,7 +93,7 @@ func (w *frameWriter[T]) encode(frames []byte, lo, hi int, inputs []T) []byte {
 	binary.LittleEndian.PutUint32(f[4:], notInline)
 	binary.LittleEndian.PutUint64(f[8:], uint64(lo))
 	binary.LittleEndian.PutUint64(f[16:], uint64(hi))
-	if !w.inline {
+	if !w.inline || len(inputs) > w.size-frameHeader {
 		return frames
 	}
 	w.buf.Reset()

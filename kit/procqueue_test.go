@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 )
 
@@ -159,9 +158,9 @@ func TestProcessesCarryInputsFramesCannot(t *testing.T) {
 }
 
 func TestHandOutAgainSkipsReportedInputs(t *testing.T) {
-	r := &procRun[int, int]{reported: make([]atomic.Bool, 10), wake: make(chan struct{}, 1)}
+	r := &procRun[int, int]{reported: newOutcomes(10), wake: make(chan struct{}, 1)}
 	for _, i := range []int{0, 3, 4, 8} {
-		r.reported[i].Store(true)
+		r.reported.claim(i, i+1)
 	}
 	r.handOutAgain(0, 10)
 	if fmt.Sprint(r.again) != "[[1 3] [5 8] [9 10]]" {
