@@ -35,6 +35,7 @@ type procPool struct {
 	queueW  *os.File        // our end of the queue
 	drain   syscall.RawConn // our own non-blocking read end: what a run leaves on the queue is emptied
 	drainF  *os.File
+	drained []byte // drain's buffer, kept: the run holding the pool uses it
 	slots   *slots
 
 	mu      sync.Mutex
@@ -54,6 +55,7 @@ type child struct {
 	ready  atomic.Bool // it said hello
 
 	startedWith *runOrder              // the run its setup started, if any
+	spans       []Span                 // room for the spans of a report, reused run after run: the trace copies them
 	calls       map[string]*callStream // per task, the inputs of its Submits (proccalls.go)
 
 	sendMu sync.Mutex
@@ -549,7 +551,10 @@ func (r *procRun[T, R]) run() {
 	<-fed
 	_ = r.p.queueW.SetWriteDeadline(time.Time{})
 	if !r.p.isClosed() {
-		drainQueue(r.p.drain)
+		if r.p.drained == nil {
+			r.p.drained = make([]byte, maxFrameSize)
+		}
+		drainQueue(r.p.drain, r.p.drained)
 	}
 }
 
@@ -675,9 +680,8 @@ func (r *procRun[T, R]) serve(w int, c *child) {
 // fails.
 func (r *procRun[T, R]) read(w int, c *child) error {
 	var (
-		rep   report[R]
-		spans []Span // reused: the trace copies them
-		err   error
+		rep report[R]
+		err error
 	)
 	for {
 		// Cleared each time, gob leaving zero fields untouched, but with
@@ -687,7 +691,7 @@ func (r *procRun[T, R]) read(w int, c *child) error {
 		if err := c.dec.Decode(&rep); err != nil {
 			return err
 		}
-		if spans, err = r.accept(w, c, &rep, spans[:0]); err != nil {
+		if c.spans, err = r.accept(w, c, &rep, c.spans[:0]); err != nil {
 			return err
 		}
 		r.cpu[w].user.Store(rep.User)
@@ -753,6 +757,7 @@ func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []Span) ([
 		return spans, nil
 	}
 	// The spans, each within a run of inputs.
+	spans = slices.Grow(spans, len(rep.Lens))
 	run, left, first := 0, rep.Runs[1], rep.Runs[0] // the run of the next value, how many of it are left, its input
 	failed := rep.Failures
 	at, end := 0, rep.Base

@@ -193,9 +193,8 @@ func (q *frameReader[T]) read(idle func()) (int, error) {
 
 // drainQueue reads whatever is left on the queue, through conn, without
 // waiting: frames handed out twice after a worker died, which no worker
-// took before the run ended.
-func drainQueue(conn syscall.RawConn) {
-	buf := make([]byte, 64<<10)
+// took before the run ended. buf is any room: what it reads is dropped.
+func drainQueue(conn syscall.RawConn, buf []byte) {
 	for {
 		var n int
 		var readErr error
