@@ -691,6 +691,12 @@ func (r *procRun[T, R]) read(w int, c *child) error {
 		if err := c.dec.Decode(&rep); err != nil {
 			return err
 		}
+		if len(rep.Raw) > 0 {
+			var ok bool
+			if rep.Values, ok = fromBytes[R](rep.Raw); !ok || !isPlain[R]() {
+				return fmt.Errorf("kit: worker sent %d bytes of results", len(rep.Raw))
+			}
+		}
 		if c.spans, err = r.accept(w, c, &rep, c.spans[:0]); err != nil {
 			return err
 		}
@@ -703,10 +709,12 @@ func (r *procRun[T, R]) read(w int, c *child) error {
 			if rep.Lo < 0 || rep.Lo >= rep.Hi || rep.Hi > len(r.j.inputs) {
 				return fmt.Errorf("kit: worker asked for inputs %d to %d", rep.Lo, rep.Hi)
 			}
-			// Each on its own, types included: any task's inputs may
-			// follow on this pipe.
+			// Plain inputs as their memory; others each on its own,
+			// types included: any task's inputs may follow on this pipe.
 			var buf bytes.Buffer
-			if err := gob.NewEncoder(&buf).Encode(frameInputs[T]{Inputs: r.j.inputs[rep.Lo:rep.Hi]}); err != nil {
+			if isPlain[T]() {
+				buf.Write(asBytes(r.j.inputs[rep.Lo:rep.Hi]))
+			} else if err := gob.NewEncoder(&buf).Encode(frameInputs[T]{Inputs: r.j.inputs[rep.Lo:rep.Hi]}); err != nil {
 				// An interface holding a type gob does not know: those inputs
 				// fail, and an empty answer tells the worker to go on.
 				r.notSent(w, rep.Lo, rep.Hi, err)

@@ -122,6 +122,7 @@ type callInput[T any] struct{ X T }
 type report[R any] struct {
 	Runs     []int // first input, length; first input, length; ...
 	Values   []R
+	Raw      []byte // the memory of the values instead, if R is plain (see plainType)
 	Base     int64
 	Gaps     []int64
 	Lens     []int64
@@ -265,7 +266,7 @@ func (rep *report[R]) results() []result[R] {
 
 // clear empties the outcomes, keeping their room.
 func (rep *report[R]) clear() {
-	*rep = report[R]{Runs: rep.Runs[:0], Values: rep.Values[:0], Gaps: rep.Gaps[:0], Lens: rep.Lens[:0],
+	*rep = report[R]{Runs: rep.Runs[:0], Values: rep.Values[:0], Raw: rep.Raw[:0], Gaps: rep.Gaps[:0], Lens: rep.Lens[:0],
 		Sizes: rep.Sizes[:0], Failures: rep.Failures[:0]}
 }
 
@@ -394,6 +395,7 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 		w.readers[key] = queue
 	}
 	perSpan := max(o.PerSpan, 1)
+	plainIn, plainOut := isPlain[T](), isPlain[R]()
 	return func() {
 		// Results wait in pending until the worker is about to wait for work,
 		// or has held them for flushEvery: quick inputs' results travel
@@ -407,7 +409,11 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			pending.Need, pending.Lo, pending.Hi, pending.Done = rep.Need, rep.Lo, rep.Hi, rep.Done
 			now := readOwnCPU()
 			pending.User, pending.Sys = now.user-cpu.user, now.sys-cpu.sys
-			sendReport(w, pending)
+			out := pending
+			if plainOut {
+				out.Values, out.Raw = nil, asBytes(pending.Values)
+			}
+			sendReport(w, out)
 			pending.clear()
 			flushed = time.Now()
 		}
@@ -432,11 +438,13 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			w.slot.hi.Store(int64(hi))
 			if !inline {
 				send(report[R]{Need: true, Lo: lo, Hi: hi})
-				var in frameInputs[T]
-				if gob.NewDecoder(bytes.NewReader(<-w.payloads)).Decode(&in) == nil && len(in.Inputs) == hi-lo {
+				inputs = nil // unless they come: the parent could not send them, and failed them
+				if payload := <-w.payloads; plainIn {
+					if in, ok := fromBytes[T](payload); ok && len(in) == hi-lo {
+						inputs = in
+					}
+				} else if in := (frameInputs[T]{}); gob.NewDecoder(bytes.NewReader(payload)).Decode(&in) == nil && len(in.Inputs) == hi-lo {
 					inputs = in.Inputs
-				} else {
-					inputs = nil // the parent could not send them, and failed them
 				}
 			}
 			// One clock reading per span (each starts when the one before
