@@ -150,3 +150,18 @@ func TestBigRunOnProcessesKeepsFailuresAndDeaths(t *testing.T) {
 		})
 	}
 }
+
+// TestSmallRunOnProcessesHasASpanPerInput: a timeline draws each input of
+// a run of up to 2,000 on its own, whoever ran it.
+func TestSmallRunOnProcessesHasASpanPerInput(t *testing.T) {
+	r := Map(Processes(2), incTask, inputs(timelineMaxBars))
+	spans := r.Trace.Spans()
+	if total, most := spanInputs(spans); r.Err != nil || len(spans) != timelineMaxBars || total != timelineMaxBars || most != 1 {
+		t.Fatalf("%d spans for %d inputs, up to %d inputs a span (Err %v); want one per input", len(spans), total, most, r.Err)
+	}
+	for k, s := range spans[1:] {
+		if prev := spans[k]; prev.Worker == s.Worker && s.Start < prev.End {
+			t.Fatalf("spans of inputs %d and %d overlap on worker %d", prev.Input, s.Input, s.Worker)
+		}
+	}
+}
