@@ -11,10 +11,10 @@ import (
 // only moves work: it takes chunks of inputs from the job in input order,
 // runs them on its workers, and delivers each chunk's outcomes as a batch
 // with its spans: one per input, or, in a run too big for that, one per
-// job.perSpan inputs (a worker process's per-input spans are merged on
-// delivery). Map, Submit, MapUnordered, Compare, traces and
-// progress see the job's side only, so a new backend (worker processes on
-// other machines, say) changes none of them.
+// job.perSpan inputs (worker processes time their spans so too). Map,
+// Submit, MapUnordered, Compare, traces and progress see the job's side
+// only, so a new backend (worker processes on other machines, say)
+// changes none of them.
 
 // backend runs the chunks of one job on its workers.
 type backend[T, R any] interface {
@@ -140,11 +140,6 @@ func (j *job[T, R]) take() (lo, hi int, ok bool) {
 // sent, so that the collector, stopping, still finds it.
 func (j *job[T, R]) deliver(b batch[R], spans []Span) {
 	if len(spans) > 0 && j.ctx.Err() == nil {
-		if j.perSpan > 1 && len(spans) > 1 && spans[0].count() == 1 {
-			// A big run, and a span per input (a worker process's
-			// report): merged into spans of several inputs.
-			spans = mergeSpans(spans, j.perSpan)
-		}
 		j.trace.addSpans(spans)
 	}
 	if len(b.values) > 0 {

@@ -35,6 +35,7 @@ type procPool struct {
 	queueW  *os.File        // our end of the queue
 	drain   syscall.RawConn // our own non-blocking read end: what a run leaves on the queue is emptied
 	drainF  *os.File
+	drained []byte // drain's buffer, kept: the run holding the pool uses it
 	slots   *slots
 
 	mu      sync.Mutex
@@ -54,6 +55,7 @@ type child struct {
 	ready  atomic.Bool // it said hello
 
 	startedWith *runOrder              // the run its setup started, if any
+	spans       []Span                 // room for the spans of a report, reused run after run: the trace copies them
 	calls       map[string]*callStream // per task, the inputs of its Submits (proccalls.go)
 
 	sendMu sync.Mutex
@@ -405,7 +407,7 @@ func (b *procBackend[T, R]) start(j *job[T, R]) (bool, error) {
 	if b.shared = j.ex.pool; b.shared == nil {
 		b.shared, b.private = newSharedPool(j.ex.Workers(), j.ex.timeout()), true
 	}
-	o := order{Run: &runOrder{Task: j.task.name, FrameSize: frames.size, Preamble: frames.preamble}}
+	o := order{Run: &runOrder{Task: j.task.name, FrameSize: frames.size, Preamble: frames.preamble, PerSpan: j.perSpan}}
 	p, started, err := b.shared.acquire(j.ctx, o.Run)
 	if err != nil {
 		if b.private {
@@ -414,7 +416,7 @@ func (b *procBackend[T, R]) start(j *job[T, R]) (bool, error) {
 		b.shared = nil
 		return started, err
 	}
-	b.run = &procRun[T, R]{j: j, p: p, frames: frames, reported: make([]atomic.Bool, len(j.inputs)),
+	b.run = &procRun[T, R]{j: j, p: p, frames: frames, reported: newOutcomes(len(j.inputs)),
 		wake: make(chan struct{}, 1), over: make(chan struct{}), cpu: make([]workerCPU, len(p.workers)), order: o}
 	b.done = make(chan struct{})
 	// Stopping the run early (WithFailFast, a cancelled context) kills the
@@ -473,9 +475,9 @@ type procRun[T, R any] struct {
 	j        *job[T, R]
 	p        *procPool
 	frames   *frameWriter[T]
-	order    order         // what starts the run on a worker
-	reported []atomic.Bool // an outcome of input i reached the run
-	done     atomic.Int64  // how many are reported
+	order    order        // what starts the run on a worker
+	reported *outcomes    // the inputs whose outcome reached the run
+	done     atomic.Int64 // how many are reported
 	deaths   atomic.Int64
 	cpu      []workerCPU   // per slot: what its worker said it used in the run
 	over     chan struct{} // closed when every input has an outcome
@@ -556,7 +558,10 @@ func (r *procRun[T, R]) run() {
 	<-fed
 	_ = r.p.queueW.SetWriteDeadline(time.Time{})
 	if !r.p.isClosed() {
-		drainQueue(r.p.drain)
+		if r.p.drained == nil {
+			r.p.drained = make([]byte, maxFrameSize)
+		}
+		drainQueue(r.p.drain, r.p.drained)
 	}
 }
 
@@ -622,7 +627,7 @@ func (r *procRun[T, R]) nextAgain() (lo, hi int, ok bool) {
 func (r *procRun[T, R]) handOutAgain(lo, hi int) {
 	r.mu.Lock()
 	for i := lo; i < hi; i++ {
-		if r.reported[i].Load() {
+		if r.reported.has(i) {
 			continue
 		}
 		if n := len(r.again); n > 0 && r.again[n-1][1] == i {
@@ -681,12 +686,25 @@ func (r *procRun[T, R]) serve(w int, c *child) {
 // read handles the reports of c until it leaves the run (nil) or its pipe
 // fails.
 func (r *procRun[T, R]) read(w int, c *child) error {
+	var (
+		rep report[R]
+		err error
+	)
 	for {
-		var rep report[R] // fresh each time: gob leaves zero fields untouched
+		// Cleared each time, gob leaving zero fields untouched, but with
+		// room kept, except for the values, which go on to the run.
+		rep.clear()
+		rep.Values = nil
 		if err := c.dec.Decode(&rep); err != nil {
 			return err
 		}
-		if err := r.accept(w, c, rep.results()); err != nil {
+		if len(rep.Raw) > 0 {
+			var ok bool
+			if rep.Values, ok = fromBytes[R](rep.Raw); !ok || !isPlain[R]() {
+				return fmt.Errorf("kit: worker sent %d bytes of results", len(rep.Raw))
+			}
+		}
+		if c.spans, err = r.accept(w, c, &rep, c.spans[:0]); err != nil {
 			return err
 		}
 		r.cpu[w].user.Store(rep.User)
@@ -698,10 +716,12 @@ func (r *procRun[T, R]) read(w int, c *child) error {
 			if rep.Lo < 0 || rep.Lo >= rep.Hi || rep.Hi > len(r.j.inputs) {
 				return fmt.Errorf("kit: worker asked for inputs %d to %d", rep.Lo, rep.Hi)
 			}
-			// Each on its own, types included: any task's inputs may
-			// follow on this pipe.
+			// Plain inputs as their memory; others each on its own,
+			// types included: any task's inputs may follow on this pipe.
 			var buf bytes.Buffer
-			if err := gob.NewEncoder(&buf).Encode(frameInputs[T]{Inputs: r.j.inputs[rep.Lo:rep.Hi]}); err != nil {
+			if isPlain[T]() {
+				buf.Write(asBytes(r.j.inputs[rep.Lo:rep.Hi]))
+			} else if err := gob.NewEncoder(&buf).Encode(frameInputs[T]{Inputs: r.j.inputs[rep.Lo:rep.Hi]}); err != nil {
 				// An interface holding a type gob does not know: those inputs
 				// fail, and an empty answer tells the worker to go on.
 				r.notSent(w, rep.Lo, rep.Hi, err)
@@ -714,46 +734,206 @@ func (r *procRun[T, R]) read(w int, c *child) error {
 	}
 }
 
-// accept passes results on to the run. An input already reported (handed
-// out twice after a worker died) keeps its first outcome.
-func (r *procRun[T, R]) accept(w int, c *child, results []result[R]) error {
+// accept passes the outcomes of rep on to the run, its spans to the trace
+// (in spans, which it returns for reuse) and its values to the collector as
+// they came. An input already reported (handed out twice after a worker
+// died) keeps its first outcome.
+func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []Span) ([]Span, error) {
 	j := r.j
-	if j.ctx.Err() != nil {
-		return nil // the run has stopped (WithFailFast): what ran since does not count
+	if err := rep.check(len(j.inputs)); err != nil {
+		return spans, err
 	}
-	spans := make([]Span, 0, len(results))
-	var b batch[R]
-	for _, res := range results {
-		i := res.Input
-		if i < 0 || i >= len(j.inputs) {
-			return fmt.Errorf("kit: worker sent a result for input %d of %d", i, len(j.inputs))
-		}
-		if !r.reported[i].CompareAndSwap(false, true) {
-			continue
-		}
-		r.done.Add(1)
-		spans = append(spans, Span{Worker: w, PID: c.pid, Input: i,
-			Start: j.trace.at(res.Start), End: j.trace.at(res.End), Err: res.Failed})
-		if len(b.values) > 0 && b.lo+len(b.values) != i {
-			j.deliver(b, nil) // a batch holds consecutive inputs only
-			b = batch[R]{}
-		}
-		if len(b.values) == 0 {
-			b.lo = i
-		}
-		var err error
-		if res.Failed {
-			err = &TaskError{Task: j.task.name, Input: i, Arg: label(j.inputs[i]), Worker: w, PID: c.pid,
-				Panic: res.Panic, Stack: res.Stack}
-		}
-		b.add(res.Value, err)
+	if j.ctx.Err() != nil || len(rep.Values) == 0 {
+		return spans, nil // the run has stopped (WithFailFast): what ran since does not count
 	}
-	if int(r.done.Load()) == len(j.inputs) {
+	// The runs of inputs, claimed; any input of a run that has its outcome
+	// already is marked stale, by its position in Values.
+	var stale []bool
+	fresh := 0
+	for k, at := 0, 0; k < len(rep.Runs); k += 2 {
+		lo, n := rep.Runs[k], rep.Runs[k+1]
+		if r.reported.claim(lo, lo+n) {
+			fresh += n
+		} else {
+			if stale == nil {
+				stale = make([]bool, len(rep.Values))
+			}
+			for i := range n {
+				if r.reported.claim(lo+i, lo+i+1) {
+					fresh++
+				} else {
+					stale[at+i] = true
+				}
+			}
+		}
+		at += n
+	}
+	if fresh == 0 {
+		return spans, nil
+	}
+	// The spans, each within a run of inputs.
+	spans = slices.Grow(spans, len(rep.Lens))
+	run, left, first := 0, rep.Runs[1], rep.Runs[0] // the run of the next value, how many of it are left, its input
+	failed := rep.Failures
+	at, end := 0, rep.Base
+	for s, length := range rep.Lens {
+		n := 1
+		if len(rep.Sizes) > 0 {
+			n = rep.Sizes[s]
+		}
+		if left == 0 {
+			run += 2
+			left, first = rep.Runs[run+1], rep.Runs[run]
+		}
+		if n > left {
+			return spans, fmt.Errorf("kit: worker sent a span of %d inputs across runs", n)
+		}
+		start := end + rep.Gaps[s]
+		end = start + length
+		span := Span{Worker: w, PID: c.pid, Input: first, Start: j.trace.at(start), End: j.trace.at(end)}
+		for len(failed) > 0 && failed[0].K < at+n {
+			span.Err, failed = true, failed[1:]
+		}
+		if stale == nil {
+			spans = appendSpan(spans, span, n)
+		} else {
+			// Each stretch of fresh inputs gets the span's times.
+			for i := 0; i < n; {
+				for i < n && stale[at+i] {
+					i++
+				}
+				m := 0
+				for i+m < n && !stale[at+i+m] {
+					m++
+				}
+				if m > 0 {
+					span.Input = first + i
+					spans = appendSpan(spans, span, m)
+				}
+				i += m
+			}
+		}
+		at, left, first = at+n, left-n, first+n
+	}
+	if int(r.done.Add(int64(fresh))) == len(j.inputs) {
 		r.finish()
 	}
-	j.deliver(b, spans)
-	return nil
+	// The values, a batch per run of fresh inputs.
+	failed = rep.Failures
+	batches := 0
+	put := func(b batch[R]) {
+		if batches++; batches == 1 {
+			j.deliver(b, spans) // the spans first: the collector may stop the trace once it has every value
+		} else {
+			j.deliver(b, nil)
+		}
+	}
+	for k, at := 0, 0; k < len(rep.Runs); k += 2 {
+		lo, n := rep.Runs[k], rep.Runs[k+1]
+		b := batch[R]{lo: lo, values: rep.Values[at : at+n : at+n]}
+		if stale == nil && (len(failed) == 0 || failed[0].K >= at+n) {
+			put(b) // the common case: every outcome a result, and new
+			at += n
+			continue
+		}
+		b = batch[R]{}
+		for i := range n {
+			p := at + i
+			var err error
+			if len(failed) > 0 && failed[0].K == p {
+				err = &TaskError{Task: j.task.name, Input: lo + i, Arg: label(j.inputs[lo+i]), Worker: w, PID: c.pid,
+					Panic: failed[0].Panic, Stack: failed[0].Stack}
+				failed = failed[1:]
+			}
+			if stale != nil && stale[p] {
+				continue
+			}
+			if len(b.values) > 0 && b.lo+len(b.values) != lo+i {
+				put(b) // a batch holds consecutive inputs only
+				b = batch[R]{}
+			}
+			if len(b.values) == 0 {
+				b.lo = lo + i
+			}
+			b.add(rep.Values[p], err)
+		}
+		if len(b.values) > 0 {
+			put(b)
+		}
+		at += n
+	}
+	return spans, nil
 }
+
+// appendSpan appends s, standing for n inputs from s.Input on.
+func appendSpan(spans []Span, s Span, n int) []Span {
+	if n > 1 {
+		s.Inputs, s.last = n, s.Input+n-1
+	}
+	return append(spans, s)
+}
+
+// outcomes is the set of a run's inputs that have their outcome, a bit
+// each, safe for concurrent use: a report claims its inputs a run of them
+// at a time.
+type outcomes struct {
+	mu   sync.Mutex
+	bits []uint64
+	n    int
+}
+
+func newOutcomes(n int) *outcomes { return &outcomes{bits: make([]uint64, (n+63)/64), n: n} }
+
+// words calls f with each word of the bits of inputs [lo, hi), and the
+// mask of those inputs in it, until f returns false.
+func (o *outcomes) words(lo, hi int, f func(word *uint64, mask uint64) bool) {
+	for lo < hi {
+		w, b := lo/64, lo%64
+		n := min(hi-lo, 64-b)
+		mask := ^uint64(0)
+		if n < 64 {
+			mask = (uint64(1)<<n - 1) << b
+		}
+		if !f(&o.bits[w], mask) {
+			return
+		}
+		lo += n
+	}
+}
+
+// claim marks inputs [lo, hi) and reports whether none was marked before;
+// if one was, it marks none.
+func (o *outcomes) claim(lo, hi int) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	none := true
+	o.words(lo, hi, func(word *uint64, mask uint64) bool {
+		none = *word&mask == 0
+		return none
+	})
+	if none {
+		o.words(lo, hi, func(word *uint64, mask uint64) bool {
+			*word |= mask
+			return true
+		})
+	}
+	return none
+}
+
+// all reports whether every input in [lo, hi) is marked; inputs out of
+// range are left out.
+func (o *outcomes) all(lo, hi int) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	all := true
+	o.words(max(lo, 0), min(hi, o.n), func(word *uint64, mask uint64) bool {
+		all = *word&mask == mask
+		return all
+	})
+	return all
+}
+
+func (o *outcomes) has(i int) bool { return o.all(i, i+1) }
 
 // lost deals with the chunk a dead worker had taken: the input it was
 // running fails with how the worker died, and the inputs without an
@@ -796,7 +976,7 @@ func (r *procRun[T, R]) gaveUp(w int, err error) {
 // fail makes te the outcome of input i, unless it has one already, and
 // reports whether it did.
 func (r *procRun[T, R]) fail(i int, te *TaskError) bool {
-	if !r.reported[i].CompareAndSwap(false, true) {
+	if !r.reported.claim(i, i+1) {
 		return false
 	}
 	if int(r.done.Add(1)) == len(r.j.inputs) {
@@ -845,11 +1025,8 @@ func (r *procRun[T, R]) allIdle() bool {
 		if sl.running.Load() != 0 {
 			return false
 		}
-		lo, hi := int(sl.lo.Load()), int(sl.hi.Load())
-		for i := max(lo, 0); i < min(hi, len(r.reported)); i++ {
-			if !r.reported[i].Load() {
-				return false
-			}
+		if !r.reported.all(int(sl.lo.Load()), int(sl.hi.Load())) {
+			return false
 		}
 	}
 	return true

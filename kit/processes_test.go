@@ -94,3 +94,74 @@ func processAlive(pid int) bool {
 	s := string(stat)
 	return !strings.HasPrefix(s[strings.LastIndex(s, ")")+1:], " Z")
 }
+
+// TestBigRunOnProcessesKeepsFailuresAndDeaths is a run big enough for its
+// workers to time several inputs per span: a panic still fails its own
+// input only, a dying worker fails the input it was running, the rest run,
+// and the trace counts every input once.
+func TestBigRunOnProcessesKeepsFailuresAndDeaths(t *testing.T) {
+	const n = 5000
+	if inputsPerSpan(n, 2) < 2 {
+		t.Fatalf("%d inputs make a small run", n)
+	}
+	xs := inputs(n)
+	for k := range xs[:10] {
+		xs[k] += 10 // dieTask dies on 1 to 3
+	}
+	xs[4321] = 1 // exit status 7
+	for _, c := range []struct {
+		task *TaskFunc[int, int]
+		xs   []int
+		bad  int
+		why  string
+	}{
+		{panicTask, inputs(n), 3, "boom on 3"},
+		{dieTask, xs, 4321, "exit status 7"},
+	} {
+		t.Run(c.task.Name(), func(t *testing.T) {
+			r := Map(Processes(2), c.task, c.xs)
+			var te *TaskError
+			if !errors.As(r.Err, &te) || te.Input != c.bad || !strings.Contains(r.Err.Error(), c.why) ||
+				len(r.Err.(interface{ Unwrap() []error }).Unwrap()) != 1 {
+				t.Fatalf("Err = %v; want input %d to fail alone with %q", r.Err, c.bad, c.why)
+			}
+			for i, v := range r.Results {
+				if i != c.bad && v != c.xs[i] {
+					t.Fatalf("Results[%d] = %d, want %d", i, v, c.xs[i])
+				}
+			}
+			spans := r.Trace.Spans()
+			total, most := spanInputs(spans)
+			if total != n || most < 2 {
+				t.Errorf("%d spans stand for %d inputs, up to %d each; want %d inputs, several a span", len(spans), total, most, n)
+			}
+			failed := 0
+			for _, s := range spans {
+				if s.Err {
+					failed++
+					if c.bad < s.Input || c.bad > s.Input+s.count()-1 {
+						t.Errorf("span of inputs %d to %d failed", s.Input, s.Input+s.count()-1)
+					}
+				}
+			}
+			if failed != 1 {
+				t.Errorf("%d spans failed, want 1", failed)
+			}
+		})
+	}
+}
+
+// TestSmallRunOnProcessesHasASpanPerInput: a timeline draws each input of
+// a run of up to 2,000 on its own, whoever ran it.
+func TestSmallRunOnProcessesHasASpanPerInput(t *testing.T) {
+	r := Map(Processes(2), incTask, inputs(timelineMaxBars))
+	spans := r.Trace.Spans()
+	if total, most := spanInputs(spans); r.Err != nil || len(spans) != timelineMaxBars || total != timelineMaxBars || most != 1 {
+		t.Fatalf("%d spans for %d inputs, up to %d inputs a span (Err %v); want one per input", len(spans), total, most, r.Err)
+	}
+	for k, s := range spans[1:] {
+		if prev := spans[k]; prev.Worker == s.Worker && s.Start < prev.End {
+			t.Fatalf("spans of inputs %d and %d overlap on worker %d", prev.Input, s.Input, s.Worker)
+		}
+	}
+}

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestFrameSizeFitsTheFirstChunk(t *testing.T) {
@@ -159,12 +159,40 @@ func TestProcessesCarryInputsFramesCannot(t *testing.T) {
 }
 
 func TestHandOutAgainSkipsReportedInputs(t *testing.T) {
-	r := &procRun[int, int]{reported: make([]atomic.Bool, 10), wake: make(chan struct{}, 1)}
+	r := &procRun[int, int]{reported: newOutcomes(10), wake: make(chan struct{}, 1)}
 	for _, i := range []int{0, 3, 4, 8} {
-		r.reported[i].Store(true)
+		r.reported.claim(i, i+1)
 	}
 	r.handOutAgain(0, 10)
 	if fmt.Sprint(r.again) != "[[1 3] [5 8] [9 10]]" {
 		t.Errorf("handed out again %v", r.again)
+	}
+}
+
+// plainMarshaler is a number with gob methods of its own: gob must carry it.
+type plainMarshaler int
+
+func (plainMarshaler) MarshalBinary() ([]byte, error) { return nil, nil }
+
+func TestPlainValuesTravelAsTheirMemory(t *testing.T) {
+	for _, c := range []struct {
+		plain bool
+		is    bool
+	}{
+		{true, isPlain[int]()}, {true, isPlain[[3]float64]()}, {true, isPlain[time.Duration]()},
+		{false, isPlain[string]()}, {false, isPlain[struct{ X int }]()}, {false, isPlain[[]int]()},
+		{false, isPlain[time.Time]()}, {false, isPlain[plainMarshaler]()}, {false, isPlain[[0]int]()},
+	} {
+		if c.is != c.plain {
+			t.Errorf("case %+v", c)
+		}
+	}
+	xs := []float64{1.5, -2, 3e300}
+	ys, ok := fromBytes[float64](asBytes(xs))
+	if !ok || !slices.Equal(xs, ys) {
+		t.Errorf("%v came back as %v", xs, ys)
+	}
+	if _, ok := fromBytes[int64](make([]byte, 12)); ok {
+		t.Error("12 bytes made int64s")
 	}
 }

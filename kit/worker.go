@@ -126,6 +126,10 @@ type runOrder struct {
 	Task      string
 	FrameSize int    // the size of every frame on the queue
 	Preamble  []byte // gob's type descriptions for the frames' payloads
+	// PerSpan is how many inputs in a row a worker times as one span of the
+	// trace (job.perSpan): 1 in a small run, one span per input. A clock
+	// reading costs as much as a trivial input.
+	PerSpan int
 	// Call, if not nil, makes the order a Submit's instead of a run: run
 	// the task once, on the input it holds, and report its one result.
 	Call *callOrder
@@ -143,18 +147,27 @@ type callOrder struct {
 // with its type only inside a struct.
 type callInput[T any] struct{ X T }
 
-// report is what a worker sends after its hello: results, or a request for
+// report is what a worker sends after its hello: outcomes, or a request for
 // the inputs of a chunk whose frame could not hold them, or that it has
 // left the run.
+//
+// Outcomes travel as a few slices of numbers, not as a slice of structs:
+// gob sends those many times faster, and the parent hands Values on to the
+// run as they came. Values are the outcomes of runs of consecutive inputs,
+// one after another: Runs holds each run's first input and length. Their
+// times are spans, in the same order: span k stands for the next Sizes[k]
+// values (one each if Sizes is empty), started Gaps[k] nanoseconds after
+// the span before it ended (after Base, in Unix nanoseconds, for the
+// first) and lasted Lens[k]: small numbers, which gob sends in a byte or
+// two.
 type report[R any] struct {
-	// The outcomes of inputs, one slice per field of result, an entry per
-	// input: gob sends a slice of numbers many times faster than a slice
-	// of structs, and the times as small offsets in fewer bytes.
-	Inputs   []int
+	Runs     []int // first input, length; first input, length; ...
 	Values   []R
-	Base     int64   // Unix nanoseconds: when the first input started
-	Starts   []int64 // when each started, in nanoseconds after Base
-	Ends     []int64 // when each ended, in nanoseconds after its start
+	Raw      []byte // the memory of the values instead, if R is plain (see plainType)
+	Base     int64
+	Gaps     []int64
+	Lens     []int64
+	Sizes    []int
 	Failures []failure
 
 	Need   bool // send inputs [Lo, Hi)
@@ -163,6 +176,8 @@ type report[R any] struct {
 	// The CPU time the worker has used in the run so far, in nanoseconds:
 	// a started pool's workers are not waited for between runs.
 	User, Sys int64
+
+	end int64 // when the last span ended, in Unix nanoseconds; not sent
 }
 
 // result is one input's outcome.
@@ -175,32 +190,112 @@ type result[R any] struct {
 	Start, End int64 // Unix nanoseconds: the two processes share the wall clock
 }
 
-// failure is how the input at position K of a report failed.
+// failure is how the outcome at position K of a report's Values failed.
 type failure struct {
 	K            int
 	Panic, Stack string
 }
 
-// add appends res to the outcomes.
+// add appends res, an outcome with a span of its own.
 func (rep *report[R]) add(res result[R]) {
-	if len(rep.Inputs) == 0 {
-		rep.Base = res.Start
-	}
 	if res.Failed {
-		rep.Failures = append(rep.Failures, failure{len(rep.Inputs), res.Panic, res.Stack})
+		rep.Failures = append(rep.Failures, failure{len(rep.Values), res.Panic, res.Stack})
 	}
-	rep.Inputs = append(rep.Inputs, res.Input)
 	rep.Values = append(rep.Values, res.Value)
-	rep.Starts = append(rep.Starts, res.Start-rep.Base)
-	rep.Ends = append(rep.Ends, res.End-res.Start)
+	rep.ran(res.Input, 1)
+	rep.span(res.Start, res.End, 1)
 }
 
-// results are the outcomes, in the order they were added.
+// ran records that the last n values added are the outcomes of inputs
+// i, i+1, ...
+func (rep *report[R]) ran(i, n int) {
+	if k := len(rep.Runs); k > 0 && rep.Runs[k-2]+rep.Runs[k-1] == i {
+		rep.Runs[k-1] += n
+		return
+	}
+	rep.Runs = append(rep.Runs, i, n)
+}
+
+// span records that the next n values took from start to end, in Unix
+// nanoseconds.
+func (rep *report[R]) span(start, end int64, n int) {
+	if len(rep.Lens) == 0 {
+		rep.Base, rep.end = start, start
+	}
+	if n != 1 && len(rep.Sizes) == 0 {
+		for range rep.Lens {
+			rep.Sizes = append(rep.Sizes, 1) // the spans so far, one value each
+		}
+	}
+	if n != 1 || len(rep.Sizes) > 0 {
+		rep.Sizes = append(rep.Sizes, n)
+	}
+	rep.Gaps = append(rep.Gaps, start-rep.end)
+	rep.Lens = append(rep.Lens, end-start)
+	rep.end = end
+}
+
+// check makes sure the parts of rep, a report on a run of n inputs, agree.
+func (rep *report[R]) check(n int) error {
+	if len(rep.Runs)%2 != 0 {
+		return fmt.Errorf("kit: worker sent a broken report (%d numbers of runs)", len(rep.Runs))
+	}
+	values := 0
+	for k := 0; k < len(rep.Runs); k += 2 {
+		lo, c := rep.Runs[k], rep.Runs[k+1]
+		if lo < 0 || c <= 0 || lo > n-c {
+			return fmt.Errorf("kit: worker sent results for inputs %d to %d of %d", lo, lo+c, n)
+		}
+		values += c
+	}
+	spanned := len(rep.Lens)
+	if len(rep.Sizes) > 0 {
+		spanned = 0
+		for _, c := range rep.Sizes {
+			if c <= 0 {
+				return fmt.Errorf("kit: worker sent a span of %d inputs", c)
+			}
+			spanned += c
+		}
+	}
+	last := -1
+	for _, f := range rep.Failures {
+		if f.K <= last || f.K >= len(rep.Values) {
+			return fmt.Errorf("kit: worker sent a failure at %d of %d results", f.K, len(rep.Values))
+		}
+		last = f.K
+	}
+	if values != len(rep.Values) || spanned != values || len(rep.Gaps) != len(rep.Lens) ||
+		(len(rep.Sizes) > 0 && len(rep.Sizes) != len(rep.Lens)) {
+		return fmt.Errorf("kit: worker sent a broken report (%d results, %d in runs, %d in spans)", len(rep.Values), values, spanned)
+	}
+	return nil
+}
+
+// results are the outcomes one by one, in the order they were added, each
+// with its share of its span's time. Parts that disagree (see check) are
+// left out.
 func (rep *report[R]) results() []result[R] {
-	out := make([]result[R], len(rep.Inputs))
-	for k, i := range rep.Inputs {
-		start := rep.Base + rep.Starts[k]
-		out[k] = result[R]{Input: i, Value: rep.Values[k], Start: start, End: start + rep.Ends[k]}
+	out := make([]result[R], len(rep.Values))
+	k := 0
+	for r := 0; r+1 < len(rep.Runs); r += 2 {
+		for i := 0; i < rep.Runs[r+1] && k < len(out); i++ {
+			out[k].Input, out[k].Value = rep.Runs[r]+i, rep.Values[k]
+			k++
+		}
+	}
+	k, at := 0, rep.Base
+	for s := 0; s < len(rep.Lens) && s < len(rep.Gaps); s++ {
+		n := 1
+		if len(rep.Sizes) > 0 && s < len(rep.Sizes) {
+			n = max(rep.Sizes[s], 1)
+		}
+		start, length := at+rep.Gaps[s], rep.Lens[s]
+		for m := 0; m < n && k+m < len(out); m++ {
+			out[k+m].Start = start + length*int64(m)/int64(n)
+			out[k+m].End = start + length*int64(m+1)/int64(n)
+		}
+		k, at = k+n, start+length
 	}
 	for _, f := range rep.Failures {
 		if f.K >= 0 && f.K < len(out) {
@@ -212,8 +307,8 @@ func (rep *report[R]) results() []result[R] {
 
 // clear empties the outcomes, keeping their room.
 func (rep *report[R]) clear() {
-	*rep = report[R]{Inputs: rep.Inputs[:0], Values: rep.Values[:0], Starts: rep.Starts[:0],
-		Ends: rep.Ends[:0], Failures: rep.Failures[:0]}
+	*rep = report[R]{Runs: rep.Runs[:0], Values: rep.Values[:0], Raw: rep.Raw[:0], Gaps: rep.Gaps[:0], Lens: rep.Lens[:0],
+		Sizes: rep.Sizes[:0], Failures: rep.Failures[:0]}
 }
 
 // flushEvery is how long a worker may keep results before sending them.
@@ -247,6 +342,12 @@ func workerFail(err error) {
 // exits. Every task of the program is registered by now.
 func servePool() {
 	workerServing.Store(true)
+	// Orders are read through the runtime's poller: a run's order or end
+	// then wakes the goroutine that reads the orders and the one serving
+	// the run on one thread, without waking a second one. A Map's fixed
+	// cost on a started pool drops by about a fifth; a Submit's round trip
+	// may take a microsecond more.
+	_ = syscall.SetNonblock(requestFD, true)
 	own := os.NewFile(requestFD, "kit-orders")
 	out := os.NewFile(resultFD, "kit-results")
 	s, err := readSetup(own)
@@ -347,6 +448,8 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 		}
 		w.readers[key] = queue
 	}
+	perSpan := max(o.PerSpan, 1)
+	plainIn, plainOut := isPlain[T](), isPlain[R]()
 	return func() {
 		// Results wait in pending until the worker is about to wait for work,
 		// or has held them for flushEvery: quick inputs' results travel
@@ -360,12 +463,16 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			pending.Need, pending.Lo, pending.Hi, pending.Done = rep.Need, rep.Lo, rep.Hi, rep.Done
 			now := readOwnCPU()
 			pending.User, pending.Sys = now.user-cpu.user, now.sys-cpu.sys
-			sendReport(w, pending)
+			out := pending
+			if plainOut {
+				out.Values, out.Raw = nil, asBytes(pending.Values)
+			}
+			sendReport(w, out)
 			pending.clear()
 			flushed = time.Now()
 		}
 		flush := func() {
-			if len(pending.Inputs) > 0 {
+			if len(pending.Values) > 0 {
 				send(report[R]{})
 			}
 		}
@@ -385,24 +492,34 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			w.slot.hi.Store(int64(hi))
 			if !inline {
 				send(report[R]{Need: true, Lo: lo, Hi: hi})
-				var in frameInputs[T]
-				if gob.NewDecoder(bytes.NewReader(<-w.payloads)).Decode(&in) == nil && len(in.Inputs) == hi-lo {
+				inputs = nil // unless they come: the parent could not send them, and failed them
+				if payload := <-w.payloads; plainIn {
+					if in, ok := fromBytes[T](payload); ok && len(in) == hi-lo {
+						inputs = in
+					}
+				} else if in := (frameInputs[T]{}); gob.NewDecoder(bytes.NewReader(payload)).Decode(&in) == nil && len(in.Inputs) == hi-lo {
 					inputs = in.Inputs
-				} else {
-					inputs = nil // the parent could not send them, and failed them
 				}
 			}
-			// One clock reading per input (each starts when the one
-			// before ended): a reading costs as much as a trivial task.
+			// One clock reading per span (each starts when the one before
+			// ended), of perSpan inputs: a reading costs as much as a
+			// trivial task. A failure ends its span, and is sent at once:
+			// the parent may be failing fast.
 			start := time.Now()
-			for k, x := range inputs {
-				i := lo + k
+			for k := 0; k < len(inputs); {
 				w.slot.since.Store(start.UnixNano())
-				w.slot.running.Store(int64(i) + 1)
-				res, end := callOne(t, i, x, start)
-				pending.add(res)
-				if res.Failed || end.Sub(flushed) >= flushEvery {
-					flush() // a failure at once: the parent may be failing fast
+				var n int
+				var te *TaskError
+				pending.Values, n, te = runSpan(t, w.slot, lo+k, inputs[k:min(k+perSpan, len(inputs))], pending.Values)
+				end := time.Now()
+				if te != nil {
+					pending.Failures = append(pending.Failures, failure{len(pending.Values) - 1, fmt.Sprint(te.Panic), te.Stack})
+				}
+				pending.ran(lo+k, n)
+				pending.span(start.UnixNano(), end.UnixNano(), n)
+				k += n
+				if te != nil || end.Sub(flushed) >= flushEvery {
+					flush()
 					end = time.Now()
 				}
 				start = end
@@ -410,6 +527,29 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			w.slot.running.Store(0)
 		}
 	}
+}
+
+// runSpan runs t on xs, inputs lo, lo+1, ..., appending each outcome to
+// out, until one panics. It returns out, how many inputs it ran (the one
+// that panicked included) and the panic, if any. The worker's slot says
+// which input is running, so that the parent knows which one killed a
+// worker that dies. One recover for many inputs: recovering once per input
+// costs more than a trivial task.
+func runSpan[T, R any](t *TaskFunc[T, R], sl *slot, lo int, xs []T, out []R) (values []R, n int, te *TaskError) {
+	values = out
+	defer func() {
+		if p := recover(); p != nil {
+			te = t.panicked(lo+n, xs[n], p)
+			var zero R
+			values = append(values, zero)
+			n++
+		}
+	}()
+	for f := t.f; n < len(xs); n++ {
+		sl.running.Store(int64(lo+n) + 1)
+		values = append(values, f(xs[n]))
+	}
+	return values, n, nil
 }
 
 // callOne runs t on input i, x, started at start, and says how it went
@@ -446,8 +586,8 @@ func sendReport[R any](w *workerConn, rep report[R]) {
 			}
 		}
 	}
-	rep.clear()
-	if (rep.Need || rep.Done) && w.enc.Encode(rep) != nil {
+	flags := report[R]{Need: rep.Need, Lo: rep.Lo, Hi: rep.Hi, Done: rep.Done, User: rep.User, Sys: rep.Sys}
+	if (flags.Need || flags.Done) && w.enc.Encode(flags) != nil {
 		os.Exit(3)
 	}
 }
