@@ -187,3 +187,23 @@ func BenchmarkPythonPool(b *testing.B) {
 	}
 	_ = os.Stdout.Sync()
 }
+
+// BenchmarkSubmitRoundTrip is one Submit and its Get on a started
+// Processes(2), one after another, as make bench's submit_roundtrip_us:
+// the cost of a call to a worker process and its answer back.
+func BenchmarkSubmitRoundTrip(b *testing.B) {
+	ex := Processes(2).Start()
+	defer ex.Close()
+	for i := range 100 { // both workers have compiled their gob streams
+		if _, err := Submit(ex, identityTask, i).Get(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	i := 0
+	for b.Loop() {
+		if v, err := Submit(ex, identityTask, i).Get(); err != nil || v != i {
+			b.Fatal(v, err)
+		}
+		i++
+	}
+}

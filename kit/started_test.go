@@ -247,3 +247,25 @@ func TestSubmitReturnsAtOnceWhileARunHoldsThePool(t *testing.T) {
 	}
 	<-ran
 }
+
+// unsendable is a type gob was not told of: a result holding it in an
+// interface cannot travel back from a worker.
+type unsendable struct{ X int }
+
+var anyResultTask = Task("test-any-result", func(x int) any {
+	if x < 0 {
+		return unsendable{x}
+	}
+	return x
+})
+
+func TestSubmitResultThatCannotTravel(t *testing.T) {
+	ex := Processes(1).Start()
+	defer ex.Close()
+	if _, err := Submit(ex, anyResultTask, -1).Get(); err == nil || !strings.Contains(err.Error(), "cannot be sent to the parent") {
+		t.Errorf("a Submit whose result gob cannot send: %v", err)
+	}
+	if v, err := Submit(ex, anyResultTask, 2).Get(); err != nil || v != 2 {
+		t.Errorf("the Submit after it = %v, %v", v, err)
+	}
+}

@@ -127,7 +127,7 @@ func (c *poolCall[T, R]) send(w *child) (sent bool, err error) {
 // receive reads worker w's answer and completes the future, or returns
 // the error of w's pipe if w died first.
 func (c *poolCall[T, R]) receive(w *child) error {
-	var rep report[R]
+	var rep callReport[R]
 	err := w.dec.Decode(&rep)
 	if err == nil && c.stopKill != nil && !c.stopKill() {
 		// ctx ended just as the answer came: w is being killed, and
@@ -137,16 +137,11 @@ func (c *poolCall[T, R]) receive(w *child) error {
 	if err != nil && !errors.Is(err, errKilled) {
 		return err
 	}
-	results := rep.results()
-	if len(results) != 1 {
-		return fmt.Errorf("kit: worker sent %d results for a Submit", len(results))
-	}
-	res := results[0]
-	if res.Failed {
-		c.f.complete(res.Value, &TaskError{Task: c.t.name, Arg: label(c.input), Worker: w.slot, PID: w.pid,
-			Panic: res.Panic, Stack: res.Stack})
+	if rep.Failed {
+		c.f.complete(rep.Value, &TaskError{Task: c.t.name, Arg: label(c.input), Worker: w.slot, PID: w.pid,
+			Panic: rep.Panic, Stack: rep.Stack})
 	} else {
-		c.f.complete(res.Value, nil)
+		c.f.complete(rep.Value, nil)
 	}
 	return err
 }

@@ -143,6 +143,14 @@ type callOrder struct {
 	Fresh bool
 }
 
+// callReport is a worker's answer to a Submit: its one result, without
+// the times and flags of a run's report, which the call does not use.
+type callReport[R any] struct {
+	Value        R
+	Failed       bool
+	Panic, Stack string
+}
+
 // callInput wraps a Submit's input: gob sends a value of interface type
 // with its type only inside a struct.
 type callInput[T any] struct{ X T }
@@ -609,9 +617,13 @@ func serveCall[T, R any](t *TaskFunc[T, R], w *workerConn, c callOrder) {
 	w.slot.since.Store(start.UnixNano())
 	w.slot.running.Store(1)
 	res, _ := callOne(t, 0, in.X, start)
-	var rep report[R]
-	rep.add(res)
-	sendReport(w, rep)
+	rep := callReport[R]{Value: res.Value, Failed: res.Failed, Panic: res.Panic, Stack: res.Stack}
+	if err := w.enc.Encode(rep); err != nil {
+		rep = callReport[R]{Failed: true, Panic: "kit: the result cannot be sent to the parent process: " + err.Error()}
+		if w.enc.Encode(rep) != nil {
+			os.Exit(3)
+		}
+	}
 	w.slot.running.Store(0)
 }
 
