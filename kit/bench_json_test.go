@@ -28,20 +28,24 @@ func TestBenchJSON(t *testing.T) {
 	xs := inputs(2000)
 
 	// Start-up of Processes(2), beside the floor: starting and reaping two
-	// empty static Go programs.
-	const reps = 10
-	var startup time.Duration
-	for range reps {
+	// empty static Go programs. The two alternate, and each figure is the
+	// median of its starts (see BenchmarkStartupBesideFloor): a mean lets
+	// one start that another program delayed decide the ratio.
+	const startReps = 31
+	bin := buildEmpty(t)
+	var ups, floors []float64
+	for range startReps {
 		ex := Processes(2).Start()
 		d, err := ex.Startup()
+		ex.Close()
 		if err != nil {
 			t.Fatal(err)
 		}
-		startup += d
-		ex.Close()
+		ups = append(ups, ms(d))
+		floors = append(floors, ms(startTwo(t, bin)))
 	}
-	fig["processes_startup_ms"] = ms(startup / reps)
-	fig["exec_floor_ms"] = ms(execFloor(t, reps))
+	fig["processes_startup_ms"] = median(ups)
+	fig["exec_floor_ms"] = median(floors)
 
 	// A started pool, warmed by two maps, as Python's is.
 	pool := Processes(2).Start()
@@ -49,6 +53,7 @@ func TestBenchJSON(t *testing.T) {
 	for range 2 {
 		Map(pool, identityTask, xs)
 	}
+	const reps = 10 // Maps, means per input as Python's figures are
 	perInput := func(ex Executor) float64 {
 		var wall time.Duration
 		for range reps {
@@ -126,17 +131,6 @@ func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 }
 
 func nsPerInput(r testing.BenchmarkResult) float64 { return r.Extra["ns/input"] }
-
-// execFloor is the time to start and reap two empty static Go programs at
-// once, on average over reps: what starting two workers cannot go below.
-func execFloor(t *testing.T, reps int) time.Duration {
-	bin := buildEmpty(t)
-	var total time.Duration
-	for range reps {
-		total += startTwo(t, bin)
-	}
-	return total / time.Duration(reps)
-}
 
 // buildEmpty builds an empty static Go program and returns its path.
 func buildEmpty(tb testing.TB) string {

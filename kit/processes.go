@@ -145,13 +145,17 @@ func (p *procPool) start(w int, run *runOrder) (*child, error) {
 	c.cmd.WaitDelay = time.Second // in case the task left a process holding stderr
 	p.slots.reset(w)
 
-	p.mu.Lock()
-	if p.closed {
+	// Workers start side by side: the lock is not held while one execs.
+	if p.isClosed() {
 		err = errors.New("kit: the pool was stopped")
 	} else if err = c.cmd.Start(); err == nil {
+		p.mu.Lock()
 		p.live[c] = true
+		if p.closed {
+			c.kill() // killAll ran while it started, before it was live
+		}
+		p.mu.Unlock()
 	}
-	p.mu.Unlock()
 	// The child has its own copies of its ends; ours must go, so that a dead
 	// child shows as the end of the result pipe.
 	ownR.Close()
