@@ -246,22 +246,50 @@ func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
 
 // runInputs runs inputs [i, end) of j, adding their outcomes to b, until
 // one panics. It returns the index after the last input it ran, and the
-// failure it stopped on, if any. One recover for many inputs: recovering
-// once per input costs more than a trivial task.
+// failure it stopped on, if any.
 func runInputs[T, R any](j *job[T, R], b *batch[R], i, end int) (next int, failure *TaskError) {
-	next = i
+	had := len(b.values)
+	var n int
+	b.values, n, failure = runSpan(j.task, nil, i, j.inputs[i:end], b.values)
+	if failure != nil || b.errs != nil {
+		// One error per value, as batch.add keeps them: nil but the last.
+		if b.errs == nil {
+			b.errs = make([]error, had, cap(b.values))
+		}
+		for range n {
+			b.errs = append(b.errs, nil)
+		}
+		if failure != nil {
+			b.errs[len(b.errs)-1] = failure
+		}
+	}
+	return i + n, failure
+}
+
+// runSpan runs t on xs, inputs lo, lo+1, ..., appending each outcome to
+// out, until one panics. It returns out, how many inputs it ran (the one
+// that panicked included) and the panic, if any. In a worker process sl is
+// the worker's slot, which says which input is running, so that the
+// parent knows which one killed a worker that dies; goroutines pass nil.
+// One recover for many inputs: recovering once per input costs more than
+// a trivial task.
+func runSpan[T, R any](t *TaskFunc[T, R], sl *slot, lo int, xs []T, out []R) (values []R, n int, te *TaskError) {
+	values = out
 	defer func() {
 		if p := recover(); p != nil {
-			failure = j.task.panicked(next, j.inputs[next], p)
+			te = t.panicked(lo+n, xs[n], p)
 			var zero R
-			b.add(zero, failure)
-			next++
+			values = append(values, zero)
+			n++
 		}
 	}()
-	for f := j.task.f; next < end; next++ {
-		b.add(f(j.inputs[next]), nil)
+	for f := t.f; n < len(xs); n++ {
+		if sl != nil {
+			sl.running.Store(int64(lo+n) + 1)
+		}
+		values = append(values, f(xs[n]))
 	}
-	return next, nil
+	return values, n, nil
 }
 
 func (g *goroutines[T, R]) stop() {

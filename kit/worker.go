@@ -537,29 +537,6 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 	}
 }
 
-// runSpan runs t on xs, inputs lo, lo+1, ..., appending each outcome to
-// out, until one panics. It returns out, how many inputs it ran (the one
-// that panicked included) and the panic, if any. The worker's slot says
-// which input is running, so that the parent knows which one killed a
-// worker that dies. One recover for many inputs: recovering once per input
-// costs more than a trivial task.
-func runSpan[T, R any](t *TaskFunc[T, R], sl *slot, lo int, xs []T, out []R) (values []R, n int, te *TaskError) {
-	values = out
-	defer func() {
-		if p := recover(); p != nil {
-			te = t.panicked(lo+n, xs[n], p)
-			var zero R
-			values = append(values, zero)
-			n++
-		}
-	}()
-	for f := t.f; n < len(xs); n++ {
-		sl.running.Store(int64(lo+n) + 1)
-		values = append(values, f(xs[n]))
-	}
-	return values, n, nil
-}
-
 // callOne runs t on input i, x, started at start, and says how it went
 // and when it ended.
 func callOne[T, R any](t *TaskFunc[T, R], i int, x T, start time.Time) (result[R], time.Time) {
