@@ -111,7 +111,13 @@ func (c *Claim) WithWorkers(n int) *Claim {
 // saying whether this run agrees, with the numbers, and the likely reasons
 // when it does not, and reports whether the claim held.
 func (c *Claim) Check(got float64) bool {
-	rec, line := c.verdict(got, c.start.until(takeSnapshot()))
+	return c.check(got, c.start.until(takeSnapshot()))
+}
+
+// check prints the verdict on got, given what the machine did during the
+// run, records it for Reference, and reports whether the claim held.
+func (c *Claim) check(got float64, m machine) bool {
+	rec, line := c.verdict(got, m)
 	fmt.Println(line)
 	recordClaim(rec) // for Reference
 	return rec.Held
@@ -132,10 +138,7 @@ func (c *Claim) CheckSpeedup(one, many Timing) bool {
 	if many.Wall > 0 {
 		got = float64(one.Wall) / float64(many.Wall)
 	}
-	rec, line := c.verdict(got, m)
-	fmt.Println(line)
-	recordClaim(rec)
-	return rec.Held
+	return c.check(got, m)
 }
 
 // verdict is the claim's record for a measured value, given what the
