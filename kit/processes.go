@@ -421,7 +421,8 @@ func (b *procBackend[T, R]) start(j *job[T, R]) (bool, error) {
 		return started, err
 	}
 	b.run = &procRun[T, R]{j: j, p: p, frames: frames, reported: newOutcomes(len(j.inputs)),
-		wake: make(chan struct{}, 1), over: make(chan struct{}), cpu: make([]workerCPU, len(p.workers)), order: o}
+		wake: make(chan struct{}, 1), over: make(chan struct{}), cpu: make([]workerCPU, len(p.workers)), order: o,
+		plainIn: isPlain[T](), plainOut: isPlain[R]()}
 	b.done = make(chan struct{})
 	// Stopping the run early (WithFailFast, a cancelled context) kills the
 	// workers; ending it normally must not.
@@ -476,16 +477,19 @@ type workerCPU struct{ user, sys atomic.Int64 }
 // reports until every input has an outcome, then ends the run on every
 // worker.
 type procRun[T, R any] struct {
-	j        *job[T, R]
-	p        *procPool
-	frames   *frameWriter[T]
-	order    order        // what starts the run on a worker
-	reported *outcomes    // the inputs whose outcome reached the run
-	done     atomic.Int64 // how many are reported
-	deaths   atomic.Int64
-	cpu      []workerCPU   // per slot: what its worker said it used in the run
-	over     chan struct{} // closed when every input has an outcome
-	overOnce sync.Once
+	j      *job[T, R]
+	p      *procPool
+	frames *frameWriter[T]
+	order  order // what starts the run on a worker
+	// Inputs and results travel as their memory (see plainType), as the
+	// workers decide once per run too.
+	plainIn, plainOut bool
+	reported          *outcomes    // the inputs whose outcome reached the run
+	done              atomic.Int64 // how many are reported
+	deaths            atomic.Int64
+	cpu               []workerCPU   // per slot: what its worker said it used in the run
+	over              chan struct{} // closed when every input has an outcome
+	overOnce          sync.Once
 
 	mu      sync.Mutex
 	again   [][2]int      // chunks to hand out again: their worker died
@@ -704,7 +708,7 @@ func (r *procRun[T, R]) read(w int, c *child) error {
 		}
 		if len(rep.Raw) > 0 {
 			var ok bool
-			if rep.Values, ok = fromBytes[R](rep.Raw); !ok || !isPlain[R]() {
+			if rep.Values, ok = fromBytes[R](rep.Raw); !ok || !r.plainOut {
 				return fmt.Errorf("kit: worker sent %d bytes of results", len(rep.Raw))
 			}
 		}
@@ -723,7 +727,7 @@ func (r *procRun[T, R]) read(w int, c *child) error {
 			// Plain inputs as their memory; others each on its own,
 			// types included: any task's inputs may follow on this pipe.
 			var buf bytes.Buffer
-			if isPlain[T]() {
+			if r.plainIn {
 				buf.Write(asBytes(r.j.inputs[rep.Lo:rep.Hi]))
 			} else if err := gob.NewEncoder(&buf).Encode(frameInputs[T]{Inputs: r.j.inputs[rep.Lo:rep.Hi]}); err != nil {
 				// An interface holding a type gob does not know: those inputs
