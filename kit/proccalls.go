@@ -59,7 +59,7 @@ func (s *sharedPool) submit(c pendingCall) {
 	q.acquiring = true
 	q.mu.Unlock()
 	if s.turn.TryLock() {
-		if s.pool != nil && !s.closed && !s.pool.isClosed() && !hasNil(s.pool.current()) {
+		if s.pool != nil && s.session == nil && !s.closed && !s.pool.isClosed() && !hasNil(s.pool.current()) {
 			s.beginCalls(s.pool, false, nil)
 			return
 		}

@@ -23,7 +23,9 @@ import (
 // program started again (see worker.go), taking chunks of inputs from one
 // shared queue (see procqueue.go) and sending results on pipes of their own.
 // A pool runs one Map at a time. An unstarted Processes starts a pool for
-// each run and shuts it down after; [Executor.Start] keeps one up.
+// each run and shuts it down after; [Executor.Start] keeps one up, and its
+// workers go on reading the queue from one run of a task to the next (see
+// procSession).
 
 // stderrTail is how much of a worker's stderr is kept to explain its death.
 const stderrTail = 2 << 10
@@ -328,11 +330,13 @@ type sharedPool struct {
 	workers int
 	timeout time.Duration
 
-	turn    sync.Mutex // held by the run using the pool
-	pool    *procPool  // nil until started, and after a run stopped early killed it
-	closed  bool
-	startup time.Duration // what Start took
-	err     error         // why Start failed
+	turn     sync.Mutex // held by the run using the pool
+	pool     *procPool  // nil until started, and after a run stopped early killed it
+	session  session    // the workers' reading from run to run, if they are reading
+	sessions int        // how many there were, for tests
+	closed   bool
+	startup  time.Duration // what Start took
+	err      error         // why Start failed
 
 	calls callQueue // Submits, see proccalls.go
 }
@@ -343,7 +347,9 @@ func newSharedPool(workers int, timeout time.Duration) *sharedPool {
 
 // acquire waits for the pool's turn and returns its workers, starting
 // those that are missing (all of them the first time), and whether it
-// started any.
+// started any. The workers' reading of the queue goes on if first would
+// read the same way (the same task in frames of the same size), and ends
+// otherwise; first is nil for Submits, and for Start.
 func (s *sharedPool) acquire(ctx context.Context, first *runOrder) (p *procPool, started bool, err error) {
 	s.turn.Lock()
 	return s.ready(ctx, first)
@@ -363,9 +369,12 @@ func (s *sharedPool) ready(ctx context.Context, first *runOrder) (p *procPool, s
 		return s.pool, true, nil
 	}
 	before := s.pool.current()
+	if s.session != nil && (first == nil || !s.session.goesOn(first) || hasNil(before)) {
+		s.session.end()
+		s.session = nil
+	}
 	if err := s.pool.fill(); err != nil {
-		s.pool.close()
-		s.pool = nil
+		s.shutDown()
 		s.turn.Unlock()
 		return nil, true, err
 	}
@@ -376,8 +385,7 @@ func (s *sharedPool) ready(ctx context.Context, first *runOrder) (p *procPool, s
 // stopped) is shut down; the next run starts a new one.
 func (s *sharedPool) release() {
 	if s.pool != nil && s.pool.isClosed() {
-		s.pool.close()
-		s.pool = nil
+		s.shutDown()
 	}
 	s.turn.Unlock()
 }
@@ -388,9 +396,26 @@ func (s *sharedPool) close() {
 	defer s.turn.Unlock()
 	s.closed = true
 	if s.pool != nil {
-		s.pool.close()
-		s.pool = nil
+		s.shutDown()
 	}
+}
+
+// shutDown ends the workers and frees the pool, for the holder of the turn.
+func (s *sharedPool) shutDown() {
+	s.pool.close() // the workers' reading ends with them
+	s.pool, s.session = nil, nil
+}
+
+// session is the workers of a started pool reading the queue from run to
+// run, in one way (see procSession): its readers of their reports stay up
+// between runs, and the next run of the same kind only writes its frames.
+type session interface {
+	// goesOn reports whether a run started by o can read the queue as
+	// the session's workers do, and the session is whole: no worker died.
+	goesOn(o *runOrder) bool
+	// end ends the workers' reading, waits until each has said so, and
+	// empties the queue.
+	end()
 }
 
 // procBackend is the backend of Processes: a run on a pool of worker
@@ -408,11 +433,12 @@ func (b *procBackend[T, R]) start(j *job[T, R]) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	frames.perSpan = j.perSpan
 	if b.shared = j.ex.pool; b.shared == nil {
 		b.shared, b.private = newSharedPool(j.ex.Workers(), j.ex.timeout()), true
 	}
-	o := order{Run: &runOrder{Task: j.task.name, FrameSize: frames.size, Preamble: frames.preamble, PerSpan: j.perSpan}}
-	p, started, err := b.shared.acquire(j.ctx, o.Run)
+	o := &runOrder{Task: j.task.name, FrameSize: frames.size, Preamble: frames.preamble}
+	p, started, err := b.shared.acquire(j.ctx, o)
 	if err != nil {
 		if b.private {
 			b.shared.close()
@@ -420,34 +446,46 @@ func (b *procBackend[T, R]) start(j *job[T, R]) (bool, error) {
 		b.shared = nil
 		return started, err
 	}
-	b.run = &procRun[T, R]{j: j, p: p, frames: frames, reported: newOutcomes(len(j.inputs)),
-		wake: make(chan struct{}, 1), over: make(chan struct{}), cpu: make([]workerCPU, len(p.workers)), order: o,
-		plainIn: isPlain[T](), plainOut: isPlain[R]()}
+	s, ok := b.shared.session.(*procSession[T, R])
+	if !ok {
+		if b.shared.session != nil {
+			b.shared.session.end() // another task's of the same name: goesOn cannot tell
+		}
+		s = newSession[T, R](p, o)
+		b.shared.session = s
+		b.shared.sessions++
+	}
+	frames.run = s.nextRun()
+	b.run = &procRun[T, R]{j: j, s: s, p: p, id: frames.run, frames: frames, reported: newOutcomes(len(j.inputs)),
+		wake: make(chan struct{}, 1), over: make(chan struct{}), cpu: make([]workerCPU, len(p.workers)),
+		plainIn: isPlain[T]()}
 	b.done = make(chan struct{})
 	// Stopping the run early (WithFailFast, a cancelled context) kills the
 	// workers; ending it normally must not.
 	b.stopKill = context.AfterFunc(j.ctx, func() {
-		if !b.run.isOver() {
+		if !b.run.settled() {
 			p.killAll()
 		}
 	})
-	b.run.begin()
+	for w := range p.workers {
+		p.slots.reset(w) // no worker takes a frame of this run before it is written
+	}
+	s.begin(b.run)
 	return started, nil
 }
 
-// work hands out the first chunk for each worker before anything else,
-// from the caller's goroutine: a worker that is ready starts at once,
-// without waiting for a new goroutine to be scheduled.
+// work writes the frames and waits until the run is over.
 func (b *procBackend[T, R]) work(j *job[T, R]) {
 	defer close(b.done)
-	b.run.handOut(len(b.run.p.workers)) // it fails only once the pool is closing, which the feeder sees too
 	b.run.run()
 }
 
 // stop ends the run's use of the pool. A run's own pool is shut down, and
 // its workers waited for: children's CPU time counts once they are. On a
 // started pool the workers report their CPU time instead, and the run
-// returns at once, while they leave it; the next run waits for that.
+// returns at once; after a run that lost a worker or was stopped, the
+// workers' reading ends while the run returns, and the next run waits for
+// that.
 func (b *procBackend[T, R]) stop() {
 	if b.shared == nil {
 		return
@@ -473,42 +511,256 @@ func (b *procBackend[T, R]) stop() {
 // workerCPU is the CPU time one worker has used in a run so far.
 type workerCPU struct{ user, sys atomic.Int64 }
 
-// procRun is one Map on a pool: it fills the queue and reads each worker's
-// reports until every input has an outcome, then ends the run on every
-// worker.
+// procSession is the workers of a pool reading the queue one way: the
+// frames of one task, of one size. A reader goroutine per worker reads its
+// reports and hands them to the run under way. After a run that ended well
+// the workers go on reading, and the next run of the task in frames of the
+// same size, on a started pool, only writes its frames: no order to each
+// worker before the run, no word from each after it. Frames and reports
+// carry their run's id, and the runs of a session take turns.
+type procSession[T, R any] struct {
+	p     *procPool
+	order *runOrder // what starts a worker's reading: a new worker gets it too
+	id    runID     // the last run's
+
+	mu     sync.Mutex
+	run    *procRun[T, R] // the run under way, nil between runs
+	ending bool           // the workers have been told to stop reading
+	broken bool           // a worker died between runs
+	begun  bool           // the readers were started
+	left   chan struct{}  // closed when every reader has returned
+	active int            // readers running
+}
+
+func newSession[T, R any](p *procPool, o *runOrder) *procSession[T, R] {
+	return &procSession[T, R]{p: p, order: o, left: make(chan struct{})}
+}
+
+func (s *procSession[T, R]) nextRun() runID {
+	s.id++
+	return s.id
+}
+
+// goesOn is session's.
+func (s *procSession[T, R]) goesOn(o *runOrder) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.broken && !s.ending && o.Task == s.order.Task && o.FrameSize == s.order.FrameSize &&
+		bytes.Equal(o.Preamble, s.order.Preamble)
+}
+
+// begin makes r the session's run. The first run tells each worker not
+// started with its order how to read, and starts the readers.
+func (s *procSession[T, R]) begin(r *procRun[T, R]) {
+	s.mu.Lock()
+	s.run = r
+	first := !s.begun
+	s.begun = true
+	s.mu.Unlock()
+	if !first {
+		return
+	}
+	workers := s.p.current()
+	s.mu.Lock()
+	for _, c := range workers {
+		if c != nil {
+			s.active++ // all counted before any reader can return
+		}
+	}
+	none := s.active == 0
+	s.mu.Unlock()
+	if none {
+		close(s.left)
+		return
+	}
+	for w, c := range workers {
+		if c == nil {
+			continue
+		}
+		if c.startedWith != s.order {
+			_ = c.send(order{Run: s.order}) // a worker that cannot be told is dead, which its reader finds out
+		}
+		go s.serve(w, c)
+	}
+}
+
+// current is the run under way, or nil.
+func (s *procSession[T, R]) current() *procRun[T, R] {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.run
+}
+
+// runEnded is called by r when it ends.
+func (s *procSession[T, R]) runEnded(r *procRun[T, R]) {
+	s.mu.Lock()
+	if s.run == r {
+		s.run = nil
+	}
+	s.mu.Unlock()
+}
+
+// end is session's.
+func (s *procSession[T, R]) end() {
+	s.mu.Lock()
+	s.ending = true
+	s.mu.Unlock()
+	for _, c := range s.p.current() {
+		if c != nil {
+			_ = c.send(order{End: true})
+		}
+	}
+	<-s.left
+	// Frames handed out twice after a worker died, which no worker took.
+	if !s.p.isClosed() {
+		if s.p.drained == nil {
+			s.p.drained = make([]byte, maxFrameSize)
+		}
+		drainQueue(s.p.drain, s.p.drained)
+	}
+}
+
+// serve reads the reports of the worker in slot w until it stops reading
+// the queue, or dies between runs, or during a run and cannot be
+// replaced. When it dies during a run, the input it was running fails,
+// and a new worker takes its place for the rest.
+func (s *procSession[T, R]) serve(w int, c *child) {
+	defer func() {
+		s.mu.Lock()
+		if s.active--; s.active == 0 {
+			close(s.left)
+		}
+		s.mu.Unlock()
+	}()
+	for {
+		err := s.read(w, c)
+		if err == nil {
+			return // it has stopped reading
+		}
+		if s.p.isClosed() {
+			c.wait() // the pool is shutting down, or was killed
+			return
+		}
+		c.died(err)
+		s.p.setWorker(w, nil)
+		r := s.current()
+		if r == nil {
+			s.mu.Lock()
+			s.broken = true // the next run ends the others' reading, and starts a new worker
+			s.mu.Unlock()
+			return
+		}
+		r.cpu[w].user.Store(0) // it is waited for: its CPU time counts as a child's
+		r.cpu[w].sys.Store(0)
+		if r.j.ctx.Err() != nil {
+			return
+		}
+		r.died(w, c)
+		if r.isOver() {
+			return // the next run starts a new worker
+		}
+		if c, err = s.p.start(w, s.order); err != nil {
+			if r.j.ctx.Err() == nil {
+				r.gaveUp(w, err)
+			}
+			return // this worker is gone; the others go on
+		}
+		// The new worker reads as the others do (its setup told it); if
+		// their reading is ending, it must be told too.
+		s.p.setWorker(w, c)
+		s.mu.Lock()
+		ending := s.ending
+		s.mu.Unlock()
+		if ending {
+			_ = c.send(order{End: true})
+		}
+	}
+}
+
+// read handles the reports of c until it stops reading the queue (nil) or
+// its pipe fails.
+func (s *procSession[T, R]) read(w int, c *child) error {
+	var (
+		rep report[R]
+		err error
+	)
+	for {
+		// Cleared each time, gob leaving zero fields untouched, but with
+		// room kept, except for the values, which go on to the run.
+		rep.clear()
+		rep.Values = nil
+		if err := c.dec.Decode(&rep); err != nil {
+			return err
+		}
+		if rep.Done {
+			return nil
+		}
+		r := s.current()
+		if r == nil || rep.Run != r.id {
+			// A report on a run that is over: inputs handed out twice,
+			// which a worker took before the queue was emptied. Nothing of
+			// it counts; a worker that asks for inputs gets none.
+			if rep.Need {
+				if err := c.send(order{}); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if len(rep.Raw) > 0 {
+			var ok bool
+			if rep.Values, ok = fromBytes[R](rep.Raw); !ok || !isPlain[R]() {
+				return fmt.Errorf("kit: worker sent %d bytes of results", len(rep.Raw))
+			}
+		}
+		r.cpu[w].user.Store(rep.User)
+		r.cpu[w].sys.Store(rep.Sys)
+		if c.spans, err = r.accept(w, c, &rep, c.spans[:0]); err != nil {
+			return err
+		}
+		if rep.Need {
+			if err := r.sendInputs(w, c, rep.Lo, rep.Hi); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// procRun is one Map on a pool: it fills the queue, and the session's
+// readers hand it the workers' reports, until every input has an outcome.
 type procRun[T, R any] struct {
-	j      *job[T, R]
-	p      *procPool
-	frames *frameWriter[T]
-	order  order // what starts the run on a worker
-	// Inputs and results travel as their memory (see plainType), as the
-	// workers decide once per run too.
-	plainIn, plainOut bool
-	reported          *outcomes    // the inputs whose outcome reached the run
-	done              atomic.Int64 // how many are reported
-	deaths            atomic.Int64
-	cpu               []workerCPU   // per slot: what its worker said it used in the run
-	over              chan struct{} // closed when every input has an outcome
-	overOnce          sync.Once
+	j       *job[T, R]
+	s       *procSession[T, R]
+	p       *procPool
+	id      runID
+	frames  *frameWriter[T]
+	plainIn bool // inputs asked for travel as their memory (see plainType), as the workers decide once too
+
+	reported *outcomes    // the inputs whose outcome reached the run
+	claimed  atomic.Int64 // how many have their outcome
+	done     atomic.Int64 // how many have it delivered to the collector
+	deaths   atomic.Int64
+	cpu      []workerCPU   // per slot: what its worker said it used in the run
+	over     chan struct{} // closed when every input has an outcome
+	overOnce sync.Once
 
 	mu      sync.Mutex
 	again   [][2]int      // chunks to hand out again: their worker died
 	wake    chan struct{} // something was added to again
 	waiting atomic.Bool   // the feeder has nothing to write
+	fed     chan struct{} // closed when the feeder returns, if one was started
+	watched chan struct{} // closed when the watcher returns, if one was started
+	primed  bool          // the first frames are written: a feeder may start
+	wanted  bool          // a feeder was wanted before
+	ending  bool          // no feeder or watcher may start any more
+	ended   chan struct{} // closed when the run ends: the feeder and watcher stop
 
 	buf []byte // frames being written; only the feeder uses it
 }
 
-// begin starts the run on every worker not started with it. A worker that
-// cannot be told is dead, which its reader finds out.
-func (r *procRun[T, R]) begin() {
-	for w, c := range r.p.current() {
-		if c != nil && c.startedWith != r.order.Run {
-			r.p.slots.reset(w)
-			_ = c.send(r.order)
-		}
-	}
-}
+// settled reports whether every input has its outcome, delivered or not:
+// a run stopped early has inputs without one.
+func (r *procRun[T, R]) settled() bool { return int(r.claimed.Load()) == len(r.j.inputs) }
 
 func (r *procRun[T, R]) isOver() bool {
 	select {
@@ -519,58 +771,73 @@ func (r *procRun[T, R]) isOver() bool {
 	}
 }
 
-// finish ends the run once every input has an outcome: the workers stop
-// reading the queue and say so.
-func (r *procRun[T, R]) finish() {
-	r.overOnce.Do(func() {
-		close(r.over)
-		for _, c := range r.p.current() {
-			if c != nil {
-				_ = c.send(order{End: true})
-			}
-		}
-	})
+// finish marks the run over once every input has an outcome.
+func (r *procRun[T, R]) finish() { r.overOnce.Do(func() { close(r.over) }) }
+
+// run writes the first frames, then waits until every input has an
+// outcome, or no worker is left. A run that went well leaves the workers
+// reading; one that lost a worker or was stopped ends their reading, and
+// what is left on the queue is emptied.
+func (r *procRun[T, R]) run() {
+	r.ended = make(chan struct{})
+	// As many frames as one write takes: for most runs, every frame.
+	_, err := r.handOut(framesPerWrite)
+	r.mu.Lock()
+	r.primed = true // from here on the feeder may write
+	wanted := r.wanted
+	r.mu.Unlock()
+	if err == nil && (wanted || r.chunksLeft()) {
+		r.startFeeder()
+	}
+	select {
+	case <-r.over:
+	case <-r.s.left:
+	}
+	r.finish() // if the workers are gone before the end
+	r.mu.Lock()
+	r.ending = true
+	fed, watched := r.fed, r.watched
+	r.mu.Unlock()
+	close(r.ended)
+	if fed != nil {
+		// The feeder may be writing a chunk handed out again: make it give up.
+		_ = r.p.queueW.SetWriteDeadline(time.Unix(1, 0))
+		<-fed
+		_ = r.p.queueW.SetWriteDeadline(time.Time{})
+	}
+	if watched != nil {
+		<-watched
+	}
+	r.s.runEnded(r)
+	if r.deaths.Load() > 0 || !r.settled() {
+		r.s.end() // what is left on the queue may be taken: no run of the session may follow
+	}
 }
 
-// run is the rest of the run: it returns when every worker has left it,
-// and nothing of it is left on the queue.
-func (r *procRun[T, R]) run() {
-	fed := make(chan struct{})
+// chunksLeft reports whether some chunk of the run was not handed out yet.
+func (r *procRun[T, R]) chunksLeft() bool {
+	r.j.mu.Lock()
+	defer r.j.mu.Unlock()
+	return r.j.next < len(r.j.inputs) && r.j.ctx.Err() == nil
+}
+
+// startFeeder starts the goroutine that writes the rest of the frames, and
+// those of dead workers again, unless it runs already or the run is ending.
+func (r *procRun[T, R]) startFeeder() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.primed {
+		r.wanted = true // run starts it once its first write is done
+		return
+	}
+	if r.fed != nil || r.ending {
+		return
+	}
+	r.fed = make(chan struct{})
 	go func() {
-		defer close(fed)
+		defer close(r.fed)
 		r.feed(2 * len(r.p.workers))
 	}()
-	var wg sync.WaitGroup
-	for w, c := range r.p.current() {
-		if c == nil {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r.serve(w, c)
-		}()
-	}
-	stopWatch := make(chan struct{})
-	watched := make(chan struct{})
-	go func() {
-		defer close(watched)
-		r.watch(stopWatch)
-	}()
-	wg.Wait()
-	close(stopWatch)
-	<-watched
-	r.finish() // if the workers are gone before the end
-	// The feeder may be writing a chunk handed out again: make it give up.
-	_ = r.p.queueW.SetWriteDeadline(time.Unix(1, 0))
-	<-fed
-	_ = r.p.queueW.SetWriteDeadline(time.Time{})
-	if !r.p.isClosed() {
-		if r.p.drained == nil {
-			r.p.drained = make([]byte, maxFrameSize)
-		}
-		drainQueue(r.p.drain, r.p.drained)
-	}
 }
 
 // feed writes the chunks to the queue in input order, and the chunks of
@@ -590,7 +857,7 @@ func (r *procRun[T, R]) feed(batch int) {
 		select {
 		case <-r.wake:
 			r.waiting.Store(false)
-		case <-r.over:
+		case <-r.ended:
 			return
 		case <-r.j.ctx.Done():
 			return
@@ -651,95 +918,41 @@ func (r *procRun[T, R]) handOutAgain(lo, hi int) {
 	}
 }
 
-// serve reads the reports of the worker in slot w until it leaves the run.
-// When it dies, it fails the input it was running and starts a new worker
-// for the rest.
-func (r *procRun[T, R]) serve(w int, c *child) {
-	for {
-		err := r.read(w, c)
-		if err == nil {
-			return // it has left the run
-		}
-		if r.p.isClosed() {
-			c.wait() // the run was stopped: it was killed
-			return
-		}
-		c.died(err)
-		r.p.setWorker(w, nil)
-		r.cpu[w].user.Store(0) // it is waited for: its CPU time counts as a child's
-		r.cpu[w].sys.Store(0)
-		if r.j.ctx.Err() != nil {
-			return
-		}
-		r.deaths.Add(1)
-		r.lost(w, c)
-		if r.isOver() {
-			return // the next run starts a new worker
-		}
-		if c, err = r.p.start(w, r.order.Run); err != nil {
-			if r.j.ctx.Err() == nil {
-				r.gaveUp(w, err)
-			}
-			return // this worker is gone; the others go on
-		}
-		// The run started on the new worker (with its setup) before finish
-		// can see it, so that the end of the run never reaches it first.
-		r.p.setWorker(w, c)
-		if r.isOver() {
-			_ = c.send(order{End: true})
-		}
+// died deals with the death of c, the worker in slot w, during the run:
+// the input it was running fails, the rest of its chunk is handed out
+// again, and a watcher looks for chunks lost in the instant of a death.
+func (r *procRun[T, R]) died(w int, c *child) {
+	r.deaths.Add(1)
+	r.mu.Lock()
+	if r.watched == nil && !r.ending {
+		watched := make(chan struct{})
+		r.watched = watched
+		go func() {
+			defer close(watched)
+			r.watch()
+		}()
 	}
+	r.mu.Unlock()
+	r.lost(w, c)
 }
 
-// read handles the reports of c until it leaves the run (nil) or its pipe
-// fails.
-func (r *procRun[T, R]) read(w int, c *child) error {
-	var (
-		rep report[R]
-		err error
-	)
-	for {
-		// Cleared each time, gob leaving zero fields untouched, but with
-		// room kept, except for the values, which go on to the run.
-		rep.clear()
-		rep.Values = nil
-		if err := c.dec.Decode(&rep); err != nil {
-			return err
-		}
-		if len(rep.Raw) > 0 {
-			var ok bool
-			if rep.Values, ok = fromBytes[R](rep.Raw); !ok || !r.plainOut {
-				return fmt.Errorf("kit: worker sent %d bytes of results", len(rep.Raw))
-			}
-		}
-		if c.spans, err = r.accept(w, c, &rep, c.spans[:0]); err != nil {
-			return err
-		}
-		r.cpu[w].user.Store(rep.User)
-		r.cpu[w].sys.Store(rep.Sys)
-		if rep.Done {
-			return nil
-		}
-		if rep.Need {
-			if rep.Lo < 0 || rep.Lo >= rep.Hi || rep.Hi > len(r.j.inputs) {
-				return fmt.Errorf("kit: worker asked for inputs %d to %d", rep.Lo, rep.Hi)
-			}
-			// Plain inputs as their memory; others each on its own,
-			// types included: any task's inputs may follow on this pipe.
-			var buf bytes.Buffer
-			if r.plainIn {
-				buf.Write(asBytes(r.j.inputs[rep.Lo:rep.Hi]))
-			} else if err := gob.NewEncoder(&buf).Encode(frameInputs[T]{Inputs: r.j.inputs[rep.Lo:rep.Hi]}); err != nil {
-				// An interface holding a type gob does not know: those inputs
-				// fail, and an empty answer tells the worker to go on.
-				r.notSent(w, rep.Lo, rep.Hi, err)
-				buf.Reset()
-			}
-			if err := c.send(order{Inputs: buf.Bytes()}); err != nil {
-				return err
-			}
-		}
+// sendInputs sends inputs [lo, hi) to c, which asked for them: plain
+// inputs as their memory, others each on its own, types included, since
+// any task's inputs may follow on this pipe.
+func (r *procRun[T, R]) sendInputs(w int, c *child, lo, hi int) error {
+	if lo < 0 || lo >= hi || hi > len(r.j.inputs) {
+		return fmt.Errorf("kit: worker asked for inputs %d to %d", lo, hi)
 	}
+	var buf bytes.Buffer
+	if r.plainIn {
+		buf.Write(asBytes(r.j.inputs[lo:hi]))
+	} else if err := gob.NewEncoder(&buf).Encode(frameInputs[T]{Inputs: r.j.inputs[lo:hi]}); err != nil {
+		// An interface holding a type gob does not know: those inputs
+		// fail, and an empty answer tells the worker to go on.
+		r.notSent(w, lo, hi, err)
+		buf.Reset()
+	}
+	return c.send(order{Inputs: buf.Bytes()})
 }
 
 // accept passes the outcomes of rep on to the run, its spans to the trace
@@ -779,6 +992,7 @@ func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []Span) ([
 	if fresh == 0 {
 		return spans, nil
 	}
+	r.claimed.Add(int64(fresh))
 	// The spans, each within a run of inputs.
 	spans = slices.Grow(spans, len(rep.Lens))
 	run, left, first := 0, rep.Runs[1], rep.Runs[0] // the run of the next value, how many of it are left, its input
@@ -823,9 +1037,6 @@ func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []Span) ([
 		}
 		at, left, first = at+n, left-n, first+n
 	}
-	if int(r.done.Add(int64(fresh))) == len(j.inputs) {
-		r.finish()
-	}
 	// The values, a batch per run of fresh inputs.
 	failed = rep.Failures
 	batches := 0
@@ -869,6 +1080,11 @@ func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []Span) ([
 			put(b)
 		}
 		at += n
+	}
+	// Counted once delivered: the run is over only when the collector has
+	// every outcome, or could miss the last.
+	if int(r.done.Add(int64(fresh))) == len(j.inputs) {
+		r.finish()
 	}
 	return spans, nil
 }
@@ -958,6 +1174,7 @@ func (r *procRun[T, R]) lost(w int, c *child) {
 			Start: r.j.trace.at(sl.since.Load()), End: r.j.trace.Since(), Err: true})
 	}
 	r.handOutAgain(lo, hi)
+	r.startFeeder() // the feeder writes them
 }
 
 // notSent fails inputs [lo, hi), which could not be sent to a worker.
@@ -987,10 +1204,11 @@ func (r *procRun[T, R]) fail(i int, te *TaskError) bool {
 	if !r.reported.claim(i, i+1) {
 		return false
 	}
+	r.claimed.Add(1)
+	r.j.fail(i, te)
 	if int(r.done.Add(1)) == len(r.j.inputs) {
 		r.finish()
 	}
-	r.j.fail(i, te)
 	return true
 }
 
@@ -998,13 +1216,13 @@ func (r *procRun[T, R]) fail(i int, te *TaskError) bool {
 // in the instant between taking its frame and noting it in its slot. It
 // acts only after a death, once the queue is empty and every worker has
 // been idle for two looks in a row.
-func (r *procRun[T, R]) watch(stop <-chan struct{}) {
+func (r *procRun[T, R]) watch() {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	streak, last := 0, int64(-1)
 	for {
 		select {
-		case <-stop:
+		case <-r.ended:
 			return
 		case <-tick.C:
 		}
@@ -1015,6 +1233,7 @@ func (r *procRun[T, R]) watch(stop <-chan struct{}) {
 		}
 		if streak++; streak >= 2 {
 			r.handOutAgain(0, len(r.j.inputs))
+			r.startFeeder()
 			streak = 0
 		}
 	}

@@ -32,8 +32,9 @@ import (
 // slot to learn which input killed it and which inputs to hand out again,
 // without a message per input.
 
-// frameHeader is the start of every frame: magic, payload length, lo, hi.
-const frameHeader = 4 + 4 + 8 + 8
+// frameHeader is the start of every frame: magic, payload length, lo, hi,
+// run id, inputs per span.
+const frameHeader = 4 + 4 + 8 + 8 + 4 + 4
 
 // minFrameSize is the smallest frame: a header and a small input.
 const minFrameSize = 64
@@ -56,6 +57,20 @@ type frameWriter[T any] struct {
 	preamble []byte
 	inline   bool // payloads may travel in frames
 	size     int  // of every frame
+	run      runID
+	perSpan  int // see runOrder.PerSpan
+}
+
+// runID tells the runs of a pool apart, in frames and reports.
+type runID uint32
+
+// frame is one chunk of a run, as a worker took it from the queue.
+type frame[T any] struct {
+	run     runID
+	perSpan int
+	lo, hi  int
+	inputs  []T
+	inline  bool // the inputs came in the frame; otherwise they must be asked for
 }
 
 // newFrameWriter makes the frames for a run of chunks of inputs.
@@ -94,6 +109,8 @@ func (w *frameWriter[T]) encode(frames []byte, lo, hi int, inputs []T) []byte {
 	binary.LittleEndian.PutUint32(f[4:], notInline)
 	binary.LittleEndian.PutUint64(f[8:], uint64(lo))
 	binary.LittleEndian.PutUint64(f[16:], uint64(hi))
+	binary.LittleEndian.PutUint32(f[24:], uint32(w.run))
+	binary.LittleEndian.PutUint32(f[28:], uint32(w.perSpan))
 	if !w.inline || len(inputs) > w.size-frameHeader {
 		return frames
 	}
@@ -131,36 +148,38 @@ func newFrameReader[T any](conn syscall.RawConn, size int, preamble []byte) (*fr
 	return q, nil
 }
 
-// next takes the next frame: chunk [lo, hi) and its inputs, or inline false
-// if they must be asked for. It calls idle before it waits for a frame, and
-// returns io.EOF when the parent has closed the queue, and
-// os.ErrDeadlineExceeded once the parent has ended the run.
-func (q *frameReader[T]) next(idle func()) (lo, hi int, inputs []T, inline bool, err error) {
+// next takes the next frame, whose inputs are to be asked for if not
+// inline. It calls idle before it waits for a frame, and returns io.EOF
+// when the parent has closed the queue, and os.ErrDeadlineExceeded once the
+// parent has ended the worker's reading.
+func (q *frameReader[T]) next(idle func()) (frame[T], error) {
 	n, err := q.read(idle)
 	if err != nil {
-		return 0, 0, nil, false, err
+		return frame[T]{}, err
 	}
 	f := q.frame
 	if n != len(f) || !bytes.Equal(f[:4], frameMagic[:]) {
-		return 0, 0, nil, false, fmt.Errorf("kit: broken frame of %d bytes on the queue", n)
+		return frame[T]{}, fmt.Errorf("kit: broken frame of %d bytes on the queue", n)
 	}
 	size := binary.LittleEndian.Uint32(f[4:])
-	lo, hi = int(binary.LittleEndian.Uint64(f[8:])), int(binary.LittleEndian.Uint64(f[16:]))
+	c := frame[T]{lo: int(binary.LittleEndian.Uint64(f[8:])), hi: int(binary.LittleEndian.Uint64(f[16:])),
+		run: runID(binary.LittleEndian.Uint32(f[24:])), perSpan: int(binary.LittleEndian.Uint32(f[28:]))}
 	if size == notInline {
-		return lo, hi, nil, false, nil
+		return c, nil
 	}
 	if int(size) > len(f)-frameHeader {
-		return 0, 0, nil, false, fmt.Errorf("kit: frame with a payload of %d bytes", size)
+		return frame[T]{}, fmt.Errorf("kit: frame with a payload of %d bytes", size)
 	}
 	q.r.Reset(f[frameHeader : frameHeader+int(size)])
 	var in frameInputs[T]
 	if err := q.dec.Decode(&in); err != nil {
-		return 0, 0, nil, false, fmt.Errorf("kit: cannot decode inputs %d to %d: %w", lo, hi, err)
+		return frame[T]{}, fmt.Errorf("kit: cannot decode inputs %d to %d: %w", c.lo, c.hi, err)
 	}
-	if len(in.Inputs) != hi-lo {
-		return 0, 0, nil, false, fmt.Errorf("kit: frame for inputs %d to %d holds %d", lo, hi, len(in.Inputs))
+	if len(in.Inputs) != c.hi-c.lo {
+		return frame[T]{}, fmt.Errorf("kit: frame for inputs %d to %d holds %d", c.lo, c.hi, len(in.Inputs))
 	}
-	return lo, hi, in.Inputs, true, nil
+	c.inputs, c.inline = in.Inputs, true
+	return c, nil
 }
 
 // read reads one frame, calling idle once if it has to wait.

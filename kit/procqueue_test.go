@@ -54,6 +54,7 @@ func TestQueueHandsEachChunkToOneReader(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			w.run, w.perSpan = 7, 3 // carried by every frame
 			r, wr, err := os.Pipe()
 			if err != nil {
 				t.Fatal(err)
@@ -99,12 +100,13 @@ func TestQueueHandsEachChunkToOneReader(t *testing.T) {
 				go func() {
 					defer wg.Done()
 					for {
-						lo, hi, in, inline, err := q.next(func() {})
+						f, err := q.next(func() {})
+						lo, hi, in := f.lo, f.hi, f.inputs
 						if errors.Is(err, io.EOF) {
 							return
 						}
-						if err != nil || !inline {
-							t.Errorf("frame %d-%d: inline %v, %v", lo, hi, inline, err)
+						if err != nil || !f.inline || f.run != w.run || f.perSpan != w.perSpan {
+							t.Errorf("frame %d-%d: inline %v, run %d, %d per span, %v", lo, hi, f.inline, f.run, f.perSpan, err)
 							return
 						}
 						if !slices.Equal(in, xs[lo:hi]) {

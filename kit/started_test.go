@@ -269,3 +269,67 @@ func TestSubmitResultThatCannotTravel(t *testing.T) {
 		t.Errorf("the Submit after it = %v, %v", v, err)
 	}
 }
+
+// TestRunsOfOneTaskKeepTheWorkersReading checks that runs of one task in a
+// row on a started pool share one session (the workers go on reading the
+// queue, with no order before a run and no word after it), that another
+// task, a Submit or a worker killed between runs ends it, and that every
+// run's results are right throughout.
+func TestRunsOfOneTaskKeepTheWorkersReading(t *testing.T) {
+	ex := Processes(2).Start()
+	defer ex.Close()
+	sessions := func() int {
+		ex.pool.turn.Lock()
+		defer ex.pool.turn.Unlock()
+		return ex.pool.sessions
+	}
+	check := func(r Run[int], n int) {
+		t.Helper()
+		if r.Err != nil || len(r.Results) != n {
+			t.Fatalf("run of %d: %d results, %v", n, len(r.Results), r.Err)
+		}
+		for i, v := range r.Results {
+			if v != i*i {
+				t.Fatalf("run of %d: input %d gave %d", n, i, v)
+			}
+		}
+	}
+	for _, n := range []int{40, 40, 7, 40} { // 7 inputs: frames of the same size
+		check(Map(ex, squareTask, inputs(n)), n)
+	}
+	if got := sessions(); got != 1 {
+		t.Errorf("4 runs of one task made %d sessions, want 1", got)
+	}
+	if r := Map(ex, wordTask, inputs(5)); r.Err != nil || r.Results[4] != "wwww" {
+		t.Fatalf("another task: %q, %v", r.Results, r.Err)
+	}
+	check(Map(ex, squareTask, inputs(40)), 40)
+	if got := sessions(); got != 3 {
+		t.Errorf("square, word, square made %d sessions, want 3", got)
+	}
+	if v, err := Submit(ex, squareTask, 9).Get(); err != nil || v != 81 {
+		t.Fatalf("Submit between runs: %v, %v", v, err)
+	}
+	check(Map(ex, squareTask, inputs(40)), 40)
+	if got := sessions(); got != 4 {
+		t.Errorf("a Submit must end the session: %d sessions, want 4", got)
+	}
+
+	// A worker killed while it waits between runs is replaced by the next.
+	before := pids(t, Map(ex.WithChunk(1), pidSleepTask, []int{20, 20, 20, 20}))
+	for pid := range before {
+		p, err := os.FindProcess(pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Kill(); err != nil {
+			t.Fatal(err)
+		}
+		break
+	}
+	after := pids(t, Map(ex.WithChunk(1), pidSleepTask, []int{20, 20, 20, 20}))
+	if len(after) != 2 {
+		t.Errorf("after a worker was killed between runs, the run used %d processes: %v", len(after), after)
+	}
+	check(Map(ex, squareTask, inputs(40)), 40)
+}

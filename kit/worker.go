@@ -113,23 +113,22 @@ func readSetup(r io.Reader) (setup, error) {
 	return setup{Slot: int(slot), SlotsSize: int(size), Run: b[16] == 1}, nil
 }
 
-// order is what the parent sends a ready worker on its own pipe: one of a
-// run to take part in, the end of that run, or the inputs it asked for.
+// order is what the parent sends a ready worker on its own pipe: one of
+// the runs of a task to read the queue for (a Submit's call, if Call is
+// set), the end of that reading, or the inputs it asked for.
 type order struct {
 	Run    *runOrder
 	End    bool
 	Inputs []byte // a frameInputs value, gob-encoded on its own
 }
 
-// runOrder starts a run: which task, and how to read the queue's frames.
+// runOrder starts a worker's reading of the queue: which task, and how to
+// read the frames. The worker reads them run after run, each frame saying
+// its run, until the parent ends the reading.
 type runOrder struct {
 	Task      string
 	FrameSize int    // the size of every frame on the queue
 	Preamble  []byte // gob's type descriptions for the frames' payloads
-	// PerSpan is how many inputs in a row a worker times as one span of the
-	// trace (job.perSpan): 1 in a small run, one span per input. A clock
-	// reading costs as much as a trivial input.
-	PerSpan int
 	// Call, if not nil, makes the order a Submit's instead of a run: run
 	// the task once, on the input it holds, and report its one result.
 	Call *callOrder
@@ -169,6 +168,7 @@ type callInput[T any] struct{ X T }
 // first) and lasted Lens[k]: small numbers, which gob sends in a byte or
 // two.
 type report[R any] struct {
+	Run      runID // the run it is about
 	Runs     []int // first input, length; first input, length; ...
 	Values   []R
 	Raw      []byte // the memory of the values instead, if R is plain (see plainType)
@@ -315,7 +315,7 @@ func (rep *report[R]) results() []result[R] {
 
 // clear empties the outcomes, keeping their room.
 func (rep *report[R]) clear() {
-	*rep = report[R]{Runs: rep.Runs[:0], Values: rep.Values[:0], Raw: rep.Raw[:0], Gaps: rep.Gaps[:0], Lens: rep.Lens[:0],
+	*rep = report[R]{Run: rep.Run, Runs: rep.Runs[:0], Values: rep.Values[:0], Raw: rep.Raw[:0], Gaps: rep.Gaps[:0], Lens: rep.Lens[:0],
 		Sizes: rep.Sizes[:0], Failures: rep.Failures[:0]}
 }
 
@@ -443,7 +443,6 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 	if o.Call != nil {
 		return func() { serveCall(t, w, *o.Call) }
 	}
-	cpu := readOwnCPU()
 	// A run of the same task with the same frames as an earlier one reuses
 	// its reader: gob has compiled its decoding already. The type ids in
 	// the preamble are the parent's, the same for every run of a type.
@@ -456,16 +455,20 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 		}
 		w.readers[key] = queue
 	}
-	perSpan := max(o.PerSpan, 1)
 	plainIn, plainOut := isPlain[T](), isPlain[R]()
 	return func() {
 		// Results wait in pending until the worker is about to wait for work,
 		// or has held them for flushEvery: quick inputs' results travel
 		// together, and a slow input's result leaves as soon as it is known.
+		// The worker reads frames until the parent ends its reading, run
+		// after run of the same task: each report says which run it is for,
+		// and the CPU time since that run's first frame here.
 		var (
 			pending report[R]
 			flushed = time.Now()
+			cpu     ownCPU
 		)
+		pending.Run = ^runID(0) // none yet
 		// send sends what is pending, with the flags of rep.
 		send := func(rep report[R]) {
 			pending.Need, pending.Lo, pending.Hi, pending.Done = rep.Need, rep.Lo, rep.Hi, rep.Done
@@ -485,10 +488,10 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			}
 		}
 		for {
-			lo, hi, inputs, inline, err := queue.next(flush)
+			f, err := queue.next(flush)
 			switch {
 			case errors.Is(err, os.ErrDeadlineExceeded):
-				send(report[R]{Done: true}) // the parent ended the run
+				send(report[R]{Done: true}) // the parent ended the reading
 				return
 			case errors.Is(err, io.EOF):
 				flush()
@@ -496,9 +499,14 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			case err != nil:
 				fail(err)
 			}
+			if f.run != pending.Run {
+				flush() // the run before's, if any
+				pending.Run, cpu = f.run, readOwnCPU()
+			}
+			lo, hi, inputs := f.lo, f.hi, f.inputs
 			w.slot.lo.Store(int64(lo))
 			w.slot.hi.Store(int64(hi))
-			if !inline {
+			if !f.inline {
 				send(report[R]{Need: true, Lo: lo, Hi: hi})
 				inputs = nil // unless they come: the parent could not send them, and failed them
 				if payload := <-w.payloads; plainIn {
@@ -513,6 +521,7 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			// ended), of perSpan inputs: a reading costs as much as a
 			// trivial task. A failure ends its span, and is sent at once:
 			// the parent may be failing fast.
+			perSpan := max(f.perSpan, 1)
 			start := time.Now()
 			for k := 0; k < len(inputs); {
 				w.slot.since.Store(start.UnixNano())
@@ -558,7 +567,7 @@ func sendReport[R any](w *workerConn, rep report[R]) {
 		return
 	}
 	for _, res := range rep.results() {
-		var one report[R]
+		one := report[R]{Run: rep.Run}
 		one.add(res)
 		if w.enc.Encode(one) != nil {
 			var zero R
@@ -571,7 +580,7 @@ func sendReport[R any](w *workerConn, rep report[R]) {
 			}
 		}
 	}
-	flags := report[R]{Need: rep.Need, Lo: rep.Lo, Hi: rep.Hi, Done: rep.Done, User: rep.User, Sys: rep.Sys}
+	flags := report[R]{Run: rep.Run, Need: rep.Need, Lo: rep.Lo, Hi: rep.Hi, Done: rep.Done, User: rep.User, Sys: rep.Sys}
 	if (flags.Need || flags.Done) && w.enc.Encode(flags) != nil {
 		os.Exit(3)
 	}
