@@ -465,7 +465,8 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 		// and the CPU time since that run's first frame here.
 		var (
 			pending report[R]
-			flushed = time.Now()
+			clock   = newWorkerClock()
+			flushed = clock.now()
 			cpu     ownCPU
 		)
 		pending.Run = ^runID(0) // none yet
@@ -480,7 +481,7 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			}
 			sendReport(w, out)
 			pending.clear()
-			flushed = time.Now()
+			flushed = clock.now()
 		}
 		flush := func() {
 			if len(pending.Values) > 0 {
@@ -501,7 +502,7 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			}
 			if f.run != pending.Run {
 				flush() // the run before's, if any
-				pending.Run, cpu = f.run, readOwnCPU()
+				pending.Run, cpu, clock = f.run, readOwnCPU(), newWorkerClock()
 			}
 			lo, hi, inputs := f.lo, f.hi, f.inputs
 			w.slot.lo.Store(int64(lo))
@@ -522,22 +523,22 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			// trivial task. A failure ends its span, and is sent at once:
 			// the parent may be failing fast.
 			perSpan := max(f.perSpan, 1)
-			start := time.Now()
+			start := clock.now()
 			for k := 0; k < len(inputs); {
-				w.slot.since.Store(start.UnixNano())
+				w.slot.since.Store(start)
 				var n int
 				var te *TaskError
 				pending.Values, n, te = runSpan(t, w.slot, lo+k, inputs[k:min(k+perSpan, len(inputs))], pending.Values)
-				end := time.Now()
+				end := clock.now()
 				if te != nil {
 					pending.Failures = append(pending.Failures, failure{len(pending.Values) - 1, fmt.Sprint(te.Panic), te.Stack})
 				}
 				pending.ran(lo+k, n)
-				pending.span(start.UnixNano(), end.UnixNano(), n)
+				pending.span(start, end, n)
 				k += n
-				if te != nil || end.Sub(flushed) >= flushEvery {
+				if te != nil || time.Duration(end-flushed) >= flushEvery {
 					flush()
-					end = time.Now()
+					end = clock.now()
 				}
 				start = end
 			}
@@ -545,6 +546,23 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 		}
 	}
 }
+
+// workerClock reads the wall clock, in Unix nanoseconds, the parent's
+// clock too, for the spans of a worker's runs: one reading of the wall
+// clock, then the monotonic clock's time since, which costs half as much
+// to read as time.Now, which reads both. It is started again for each run,
+// in case the wall clock was set in between.
+type workerClock struct {
+	base     time.Time
+	baseUnix int64
+}
+
+func newWorkerClock() workerClock {
+	t := time.Now()
+	return workerClock{t, t.UnixNano()}
+}
+
+func (c workerClock) now() int64 { return c.baseUnix + int64(time.Since(c.base)) }
 
 // callOne runs t on input i, x, started at start, and says how it went
 // and when it ended.
