@@ -148,7 +148,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	// all, so that none is copied as they come. Tiny chunks of a big run
 	// make a span each: the trace grows, and merges them past its bound.
 	n := len(inputs)
-	j.trace.spans = make([]Span, 0, min(n, (n+j.perSpan-1)/j.perSpan+(n+j.chunk-1)/j.chunk, timelineMaxBars))
+	j.trace.reserve(min(n, (n+j.perSpan-1)/j.perSpan+(n+j.chunk-1)/j.chunk, timelineMaxBars))
 	r.Trace = j.trace
 	idle := make(chan struct{}) // closed when no worker will deliver again
 	go func() {
