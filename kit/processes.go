@@ -458,7 +458,7 @@ func (b *procBackend[T, R]) start(j *job[T, R]) (bool, error) {
 	frames.run = s.nextRun()
 	b.run = &procRun[T, R]{j: j, s: s, p: p, id: frames.run, frames: frames, reported: newOutcomes(len(j.inputs)),
 		wake: make(chan struct{}, 1), over: make(chan struct{}), cpu: make([]workerCPU, len(p.workers)),
-		plainIn: isPlain[T]()}
+		plainIn: isPlain[T](), buf: &s.frames}
 	b.done = make(chan struct{})
 	// Stopping the run early (WithFailFast, a cancelled context) kills the
 	// workers; ending it normally must not.
@@ -526,6 +526,7 @@ type procSession[T, R any] struct {
 	mu     sync.Mutex
 	run    *procRun[T, R] // the run under way, nil between runs
 	ending bool           // the workers have been told to stop reading
+	frames []byte         // room for the frames of a write, kept from run to run
 	broken bool           // a worker died between runs
 	begun  bool           // the readers were started
 	left   chan struct{}  // closed when every reader has returned
@@ -755,7 +756,7 @@ type procRun[T, R any] struct {
 	ending  bool          // no feeder or watcher may start any more
 	ended   chan struct{} // closed when the run ends: the feeder and watcher stop
 
-	buf []byte // frames being written; only the feeder uses it
+	buf *[]byte // frames being written, the session's: one run writes at a time
 }
 
 // settled reports whether every input has its outcome, delivered or not:
@@ -868,7 +869,8 @@ func (r *procRun[T, R]) feed(batch int) {
 // handOut writes up to n chunks to the queue in one write, those of dead
 // workers first, and says how many it wrote.
 func (r *procRun[T, R]) handOut(n int) (int, error) {
-	r.buf = r.buf[:0]
+	buf := (*r.buf)[:0]
+	defer func() { *r.buf = buf }()
 	k := 0
 	for ; k < n; k++ {
 		lo, hi, ok := r.nextAgain()
@@ -878,12 +880,12 @@ func (r *procRun[T, R]) handOut(n int) (int, error) {
 		if !ok {
 			break
 		}
-		r.buf = r.frames.encode(r.buf, lo, hi, r.j.inputs[lo:hi])
+		buf = r.frames.encode(buf, lo, hi, r.j.inputs[lo:hi])
 	}
 	if k == 0 {
 		return 0, nil
 	}
-	_, err := r.p.queueW.Write(r.buf)
+	_, err := r.p.queueW.Write(buf)
 	return k, err
 }
 
