@@ -65,6 +65,7 @@ type child struct {
 
 	waitOnce sync.Once
 	exit     string // how it ended, e.g. "exit status 2"; set by wait
+	broken   error  // why it was killed, if its pipe carried something unreadable
 	pool     *procPool
 }
 
@@ -298,6 +299,9 @@ func (c *child) wait() {
 		_ = c.cmd.Wait()
 		c.own.Close()
 		c.exit = c.cmd.ProcessState.String()
+		if c.broken != nil {
+			c.exit = fmt.Sprintf("%s by kit, which could not read what it sent: %v", c.exit, c.broken)
+		}
 		c.pool.mu.Lock()
 		delete(c.pool.live, c)
 		c.pool.mu.Unlock()
@@ -309,6 +313,7 @@ func (c *child) wait() {
 // conversation, and the worker is killed.
 func (c *child) died(err error) {
 	if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		c.broken = err
 		c.kill()
 	}
 	t := time.AfterFunc(2*time.Second, c.kill)
@@ -457,7 +462,7 @@ func (b *procBackend[T, R]) start(j *job[T, R]) (bool, error) {
 	}
 	frames.run = s.nextRun()
 	b.run = &procRun[T, R]{j: j, s: s, p: p, id: frames.run, frames: frames, reported: newOutcomes(len(j.inputs)),
-		wake: make(chan struct{}, 1), over: make(chan struct{}), cpu: make([]workerCPU, len(p.workers)),
+		wake: make(chan struct{}, 1), over: make(chan struct{}), ended: make(chan struct{}), cpu: make([]workerCPU, len(p.workers)),
 		plainIn: isPlain[T](), buf: &s.frames}
 	b.done = make(chan struct{})
 	// Stopping the run early (WithFailFast, a cancelled context) kills the
@@ -657,6 +662,14 @@ func (s *procSession[T, R]) serve(w int, c *child) {
 			return
 		}
 		r.died(w, c)
+		if r.deaths.Load() > int64(len(r.j.inputs)+2*len(r.cpu)) {
+			// A death fails the input it came of, so a run cannot see
+			// more deaths than inputs if each came of one: these come of
+			// something a new worker would meet again.
+			for i := range r.j.inputs {
+				r.fail(i, &TaskError{Worker: w, PID: c.pid, Exit: "its workers kept dying: the last " + c.exit})
+			}
+		}
 		if r.isOver() {
 			return // the next run starts a new worker
 		}
@@ -780,7 +793,6 @@ func (r *procRun[T, R]) finish() { r.overOnce.Do(func() { close(r.over) }) }
 // reading; one that lost a worker or was stopped ends their reading, and
 // what is left on the queue is emptied.
 func (r *procRun[T, R]) run() {
-	r.ended = make(chan struct{})
 	// As many frames as one write takes: for most runs, every frame.
 	_, err := r.handOut(framesPerWrite)
 	r.mu.Lock()

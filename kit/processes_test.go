@@ -165,3 +165,30 @@ func TestSmallRunOnProcessesHasASpanPerInput(t *testing.T) {
 		}
 	}
 }
+
+// undecodable is a result that encodes, in the worker, but fails to
+// decode in the parent: every report carrying it breaks the conversation.
+type undecodable int
+
+func (u undecodable) GobEncode() ([]byte, error) { return []byte{byte(u)}, nil }
+func (u *undecodable) GobDecode([]byte) error   { return errors.New("undecodable on purpose") }
+
+var undecodableTask = Task("test-undecodable", func(x int) undecodable { return undecodable(x) })
+
+// TestWorkersThatKeepDyingEndTheRun: a report the parent cannot read kills
+// its worker, and the new one meets the same inputs again. The run must
+// end, each input failed with what went wrong, instead of starting workers
+// forever.
+func TestWorkersThatKeepDyingEndTheRun(t *testing.T) {
+	done := make(chan Run[undecodable])
+	go func() { done <- Map(Processes(2), undecodableTask, inputs(6)) }()
+	select {
+	case r := <-done:
+		var te *TaskError
+		if !errors.As(r.Err, &te) || !strings.Contains(te.Error(), "could not read what it sent: ") || !strings.Contains(te.Error(), "undecodable on purpose") {
+			t.Errorf("Err = %v", r.Err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the run did not end: its workers were started again and again")
+	}
+}
