@@ -171,7 +171,7 @@ func TestSmallRunOnProcessesHasASpanPerInput(t *testing.T) {
 type undecodable int
 
 func (u undecodable) GobEncode() ([]byte, error) { return []byte{byte(u)}, nil }
-func (u *undecodable) GobDecode([]byte) error   { return errors.New("undecodable on purpose") }
+func (u *undecodable) GobDecode([]byte) error    { return errors.New("undecodable on purpose") }
 
 var undecodableTask = Task("test-undecodable", func(x int) undecodable { return undecodable(x) })
 
