@@ -218,6 +218,37 @@ func TestFailFastStops(t *testing.T) {
 	}
 }
 
+// A goroutine still running an input when a run stops early finishes in
+// the background: its result is dropped, never written into the Results
+// the caller has by then (under -race, that write would be a data race).
+func TestStragglerLeavesResultsAlone(t *testing.T) {
+	started, release := make(chan struct{}), make(chan struct{})
+	task := Task("test-straggler", func(x int) int {
+		if x == 0 {
+			<-started // input 1 is running, and will straggle
+			panic("stop")
+		}
+		close(started)
+		<-release
+		return x + 1
+	})
+	before := runtime.NumGoroutine()
+	r := Map(Threads(2).WithFailFast().WithChunk(1), task, inputs(2))
+	close(release)
+	// Wait for the straggler to end without synchronising with it
+	// (NumGoroutine does not), so that a write of its result into
+	// r.Results would race with the reads and writes below.
+	for deadline := time.Now().Add(10 * time.Second); runtime.NumGoroutine() > before; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the straggling goroutine never ended")
+		}
+	}
+	if r.Err == nil || r.Results[1] != 0 {
+		t.Errorf("Err = %v, Results = %v: want the panic, and input 1's result dropped", r.Err, r.Results)
+	}
+	r.Results[1] = 7
+}
+
 func TestDeadWorkerIsReplaced(t *testing.T) {
 	started := Processes(2).WithChunk(2).Start()
 	defer started.Close()

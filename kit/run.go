@@ -129,7 +129,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	clock := readCPUClock()
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
-	j := &job[T, R]{ctx: ctx, stop: cancel, ex: ex, task: t, inputs: inputs, chunk: ex.chunkSize(len(inputs)),
+	j := &job[T, R]{ctx: ctx, stop: cancel, ex: ex, task: t, inputs: inputs, results: r.Results, chunk: ex.chunkSize(len(inputs)),
 		perSpan: inputsPerSpan(len(inputs), workers), out: newOutbox[R]()}
 	be := newBackend[T, R](ex)
 	started, err := be.start(j)
@@ -168,7 +168,9 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 		if hi := b.lo + len(b.values); b.errs == nil && opt.each == nil && !slices.Contains(finished[b.lo:hi], true) {
 			// The common case, done in bulk: every outcome is a result,
 			// and new.
-			copy(r.Results[b.lo:hi], b.values)
+			if !b.inPlace {
+				copy(j.results[b.lo:hi], b.values)
+			}
 			for i := range finished[b.lo:hi] {
 				finished[b.lo+i] = true
 			}
@@ -188,7 +190,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 			if b.errs != nil {
 				err = b.errs[k]
 			}
-			r.Results[i] = v
+			j.results[i] = v
 			if err != nil {
 				failures = append(failures, failure{i, err})
 			}
@@ -235,6 +237,23 @@ collect:
 	be.stop()      // before the clock stops: worker processes' CPU time counts once they are waited for
 	drain()
 	show.done()
+	select {
+	case <-idle:
+	default:
+		if pending > 0 {
+			// Stopped early: a goroutine still running an input would
+			// write its result into j.results after this run has
+			// returned. The caller gets a copy of the outcomes collected
+			// instead, and the stragglers' are dropped. (Once every
+			// input is in, or every worker has returned, none writes.)
+			r.Results = make([]R, len(inputs))
+			for i, ok := range finished {
+				if ok {
+					r.Results[i] = j.results[i]
+				}
+			}
+		}
+	}
 	j.mu.Lock()
 	r.Redelivered, r.Duplicates = j.redelivered, j.duplicates
 	j.mu.Unlock()
