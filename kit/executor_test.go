@@ -420,3 +420,27 @@ func TestLabelNamesLargeInputsWithoutFormattingThem(t *testing.T) {
 		}
 	}
 }
+
+func TestInputSetMatchesBools(t *testing.T) {
+	const n = 300
+	s, want := newInputSet(n), make([]bool, n)
+	for k, r := range [][2]int{{0, 0}, {5, 6}, {60, 70}, {64, 128}, {130, 299}, {299, 300}, {3, 200}} {
+		lo, hi := r[0], r[1]
+		if got := s.anyIn(lo, hi); got != slices.Contains(want[lo:hi], true) {
+			t.Fatalf("step %d: anyIn(%d, %d) = %v", k, lo, hi, got)
+		}
+		s.addRange(lo, hi)
+		for i := lo; i < hi; i++ {
+			want[i] = true
+		}
+		for i, w := range want {
+			if s.has(i) != w {
+				t.Fatalf("step %d, after addRange(%d, %d): has(%d) = %v", k, lo, hi, i, !w)
+			}
+		}
+	}
+	s.add(1)
+	if !s.has(1) || s.has(2) || !s.anyIn(1, 2) || s.anyIn(2, 3) {
+		t.Error("add(1) is not just 1")
+	}
+}
