@@ -103,7 +103,11 @@ type outbox[R any] struct {
 	ready   chan struct{} // has a token when batches may be waiting
 }
 
-func newOutbox[R any]() outbox[R] { return outbox[R]{ready: make(chan struct{}, 1)} }
+// newOutbox is an empty outbox with room for a few batches: growing
+// from nothing would allocate as many times again, on the workers' side.
+func newOutbox[R any]() outbox[R] {
+	return outbox[R]{batches: make([]batch[R], 0, 8), ready: make(chan struct{}, 1)}
+}
 
 func (o *outbox[R]) put(b batch[R]) {
 	o.mu.Lock()

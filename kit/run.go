@@ -201,7 +201,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 		pending -= fresh
 		show.add(fresh)
 	}
-	var got []batch[R]
+	got := make([]batch[R], 0, 8) // swapped with the outbox's: see outbox.take
 	drain := func() {
 		got = j.out.take(got)
 		for _, b := range got {
