@@ -46,11 +46,15 @@ func newBackend[T, R any](ex Executor) backend[T, R] {
 
 // job is one run of a task over inputs, shared by the run and its backend.
 type job[T, R any] struct {
-	ctx     context.Context
-	stop    context.CancelFunc // ends the run early: WithFailFast
-	ex      Executor
-	task    *TaskFunc[T, R]
-	inputs  []T
+	ctx    context.Context
+	stop   context.CancelFunc // ends the run early: WithFailFast
+	ex     Executor
+	task   *TaskFunc[T, R]
+	inputs []T
+	// results is where the outcomes go, in input order: the run's
+	// Results, unless the run stopped early (see run). Goroutine workers
+	// write straight into it; other backends' batches are copied in.
+	results []R
 	trace   *Trace
 	chunk   int
 	perSpan int // inputs per span of the trace: see inputsPerSpan
@@ -74,6 +78,9 @@ type batch[R any] struct {
 	lo     int
 	values []R
 	errs   []error // nil, or one per value
+	// inPlace says that values is j.results[lo:lo+len(values)]: the
+	// worker wrote them where they belong, and they need no copy.
+	inPlace bool
 }
 
 func (b *batch[R]) add(v R, err error) {
@@ -96,7 +103,11 @@ type outbox[R any] struct {
 	ready   chan struct{} // has a token when batches may be waiting
 }
 
-func newOutbox[R any]() outbox[R] { return outbox[R]{ready: make(chan struct{}, 1)} }
+// newOutbox is an empty outbox with room for a few batches: growing
+// from nothing would allocate as many times again, on the workers' side.
+func newOutbox[R any]() outbox[R] {
+	return outbox[R]{batches: make([]batch[R], 0, 8), ready: make(chan struct{}, 1)}
+}
 
 func (o *outbox[R]) put(b batch[R]) {
 	o.mu.Lock()
@@ -212,7 +223,9 @@ func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
 		if !ok {
 			return
 		}
-		b := batch[R]{lo: lo, values: make([]R, 0, hi-lo)}
+		// The results go straight into place: a buffer per chunk would
+		// be as much fresh memory again as the results, and a copy.
+		b := batch[R]{lo: lo, values: j.results[lo:lo:hi], inPlace: true}
 		span := Span{Worker: w, Input: lo, Start: j.trace.Since()}
 		for i := lo; i < hi; {
 			end := min(span.Input+j.perSpan, hi)

@@ -2,8 +2,8 @@ package kit
 
 import (
 	"context"
-	"fmt"
 	"runtime"
+	"strconv"
 	"time"
 )
 
@@ -174,15 +174,17 @@ func (e Executor) Workers() int {
 // "Threads(2)" or "Processes(4).WithChunk(1)"; tables and charts use it.
 func (e Executor) String() string {
 	var s string
+	// strconv, not fmt: every run names its executor, and fmt's first use
+	// on a thread costs fresh memory, which shows in a short run.
 	switch e.kind {
 	case serialKind:
 		s = "Serial"
 	case threadsKind:
-		s = fmt.Sprintf("Threads(%d)", e.Workers())
+		s = "Threads(" + strconv.Itoa(e.Workers()) + ")"
 	case gilKind:
-		s = fmt.Sprintf("GIL(%d)", e.Workers())
+		s = "GIL(" + strconv.Itoa(e.Workers()) + ")"
 	case processesKind:
-		s = fmt.Sprintf("Processes(%d)", e.Workers())
+		s = "Processes(" + strconv.Itoa(e.Workers()) + ")"
 		if e.pool != nil {
 			s += ".Start()"
 		}
@@ -190,7 +192,7 @@ func (e Executor) String() string {
 		s = e.remote.String()
 	}
 	if e.chunk > 0 {
-		s += fmt.Sprintf(".WithChunk(%d)", e.chunk)
+		s += ".WithChunk(" + strconv.Itoa(e.chunk) + ")"
 	}
 	return s
 }

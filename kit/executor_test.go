@@ -218,6 +218,37 @@ func TestFailFastStops(t *testing.T) {
 	}
 }
 
+// A goroutine still running an input when a run stops early finishes in
+// the background: its result is dropped, never written into the Results
+// the caller has by then (under -race, that write would be a data race).
+func TestStragglerLeavesResultsAlone(t *testing.T) {
+	started, release := make(chan struct{}), make(chan struct{})
+	task := Task("test-straggler", func(x int) int {
+		if x == 0 {
+			<-started // input 1 is running, and will straggle
+			panic("stop")
+		}
+		close(started)
+		<-release
+		return x + 1
+	})
+	before := runtime.NumGoroutine()
+	r := Map(Threads(2).WithFailFast().WithChunk(1), task, inputs(2))
+	close(release)
+	// Wait for the straggler to end without synchronising with it
+	// (NumGoroutine does not), so that a write of its result into
+	// r.Results would race with the reads and writes below.
+	for deadline := time.Now().Add(10 * time.Second); runtime.NumGoroutine() > before; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the straggling goroutine never ended")
+		}
+	}
+	if r.Err == nil || r.Results[1] != 0 {
+		t.Errorf("Err = %v, Results = %v: want the panic, and input 1's result dropped", r.Err, r.Results)
+	}
+	r.Results[1] = 7
+}
+
 func TestDeadWorkerIsReplaced(t *testing.T) {
 	started := Processes(2).WithChunk(2).Start()
 	defer started.Close()
@@ -387,5 +418,29 @@ func TestLabelNamesLargeInputsWithoutFormattingThem(t *testing.T) {
 		if got := label(c.x); got != c.want {
 			t.Errorf("label(%T) = %q, want %q", c.x, got, c.want)
 		}
+	}
+}
+
+func TestInputSetMatchesBools(t *testing.T) {
+	const n = 300
+	s, want := newInputSet(n), make([]bool, n)
+	for k, r := range [][2]int{{0, 0}, {5, 6}, {60, 70}, {64, 128}, {130, 299}, {299, 300}, {3, 200}} {
+		lo, hi := r[0], r[1]
+		if got := s.anyIn(lo, hi); got != slices.Contains(want[lo:hi], true) {
+			t.Fatalf("step %d: anyIn(%d, %d) = %v", k, lo, hi, got)
+		}
+		s.addRange(lo, hi)
+		for i := lo; i < hi; i++ {
+			want[i] = true
+		}
+		for i, w := range want {
+			if s.has(i) != w {
+				t.Fatalf("step %d, after addRange(%d, %d): has(%d) = %v", k, lo, hi, i, !w)
+			}
+		}
+	}
+	s.add(1)
+	if !s.has(1) || s.has(2) || !s.anyIn(1, 2) || s.anyIn(2, 3) {
+		t.Error("add(1) is not just 1")
 	}
 }

@@ -129,7 +129,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	clock := readCPUClock()
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
-	j := &job[T, R]{ctx: ctx, stop: cancel, ex: ex, task: t, inputs: inputs, chunk: ex.chunkSize(len(inputs)),
+	j := &job[T, R]{ctx: ctx, stop: cancel, ex: ex, task: t, inputs: inputs, results: r.Results, chunk: ex.chunkSize(len(inputs)),
 		perSpan: inputsPerSpan(len(inputs), workers), out: newOutbox[R]()}
 	be := newBackend[T, R](ex)
 	started, err := be.start(j)
@@ -163,15 +163,17 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	}
 	var failures []failure
 	pending := len(inputs)
-	finished := make([]bool, len(inputs))
+	finished := newInputSet(len(inputs))
 	apply := func(b batch[R]) {
-		if hi := b.lo + len(b.values); b.errs == nil && opt.each == nil && !slices.Contains(finished[b.lo:hi], true) {
+		// A batch written in place is new: goroutines never deliver an
+		// input twice.
+		if hi := b.lo + len(b.values); b.errs == nil && opt.each == nil && (b.inPlace || !finished.anyIn(b.lo, hi)) {
 			// The common case, done in bulk: every outcome is a result,
 			// and new.
-			copy(r.Results[b.lo:hi], b.values)
-			for i := range finished[b.lo:hi] {
-				finished[b.lo+i] = true
+			if !b.inPlace {
+				copy(j.results[b.lo:hi], b.values)
 			}
+			finished.addRange(b.lo, hi)
 			pending -= len(b.values)
 			show.add(len(b.values))
 			return
@@ -179,16 +181,16 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 		fresh := 0
 		for k, v := range b.values {
 			i := b.lo + k
-			if finished[i] {
+			if finished.has(i) {
 				continue // delivered twice (a backend that redelivers): the first outcome stands
 			}
-			finished[i] = true
+			finished.add(i)
 			fresh++
 			var err error
 			if b.errs != nil {
 				err = b.errs[k]
 			}
-			r.Results[i] = v
+			j.results[i] = v
 			if err != nil {
 				failures = append(failures, failure{i, err})
 			}
@@ -199,7 +201,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 		pending -= fresh
 		show.add(fresh)
 	}
-	var got []batch[R]
+	got := make([]batch[R], 0, 8) // swapped with the outbox's: see outbox.take
 	drain := func() {
 		got = j.out.take(got)
 		for _, b := range got {
@@ -235,6 +237,23 @@ collect:
 	be.stop()      // before the clock stops: worker processes' CPU time counts once they are waited for
 	drain()
 	show.done()
+	select {
+	case <-idle:
+	default:
+		if pending > 0 {
+			// Stopped early: a goroutine still running an input would
+			// write its result into j.results after this run has
+			// returned. The caller gets a copy of the outcomes collected
+			// instead, and the stragglers' are dropped. (Once every
+			// input is in, or every worker has returned, none writes.)
+			r.Results = make([]R, len(inputs))
+			for i := range inputs {
+				if finished.has(i) {
+					r.Results[i] = j.results[i]
+				}
+			}
+		}
+	}
 	j.mu.Lock()
 	r.Redelivered, r.Duplicates = j.redelivered, j.duplicates
 	j.mu.Unlock()
@@ -270,8 +289,8 @@ collect:
 		default:
 			notRun = errors.New("kit: not run")
 		}
-		for i, ok := range finished {
-			if !ok {
+		for i := range inputs {
+			if !finished.has(i) {
 				var zero R
 				opt.each(i, zero, notRun)
 			}
@@ -412,4 +431,42 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// inputSet is a set of input indices, a bit each: a run's bookkeeping of
+// which outcomes are in takes an eighth of the memory a []bool would,
+// memory that a big run touches for the first time.
+type inputSet []uint64
+
+func newInputSet(n int) inputSet { return make(inputSet, (n+63)/64) }
+
+func (s inputSet) has(i int) bool { return s[i/64]&(1<<(i%64)) != 0 }
+
+func (s inputSet) add(i int) { s[i/64] |= 1 << (i % 64) }
+
+// anyIn reports whether s holds any of [lo, hi).
+func (s inputSet) anyIn(lo, hi int) bool {
+	for i := lo; i < hi; {
+		end, mask := s.word(i, hi)
+		if s[i/64]&mask != 0 {
+			return true
+		}
+		i = end
+	}
+	return false
+}
+
+// addRange adds [lo, hi) to s, a word at a time.
+func (s inputSet) addRange(lo, hi int) {
+	for i := lo; i < hi; {
+		end, mask := s.word(i, hi)
+		s[i/64] |= mask
+		i = end
+	}
+}
+
+// word is the part of [i, hi) in i's word: where it ends, and its bits.
+func (inputSet) word(i, hi int) (end int, mask uint64) {
+	end = min(hi, i/64*64+64)
+	return end, (^uint64(0) >> (64 - (end - i))) << (i % 64)
 }
