@@ -1111,51 +1111,26 @@ func appendSpan(spans []Span, s Span, n int) []Span {
 	return append(spans, s)
 }
 
-// outcomes is the set of a run's inputs that have their outcome, a bit
-// each, safe for concurrent use: a report claims its inputs a run of them
-// at a time.
+// outcomes is the set of a run's inputs that have their outcome, safe for
+// concurrent use: a report claims its inputs a run of them at a time.
 type outcomes struct {
-	mu   sync.Mutex
-	bits []uint64
-	n    int
+	mu  sync.Mutex
+	set inputSet
+	n   int
 }
 
-func newOutcomes(n int) *outcomes { return &outcomes{bits: make([]uint64, (n+63)/64), n: n} }
-
-// words calls f with each word of the bits of inputs [lo, hi), and the
-// mask of those inputs in it, until f returns false.
-func (o *outcomes) words(lo, hi int, f func(word *uint64, mask uint64) bool) {
-	for lo < hi {
-		w, b := lo/64, lo%64
-		n := min(hi-lo, 64-b)
-		mask := ^uint64(0)
-		if n < 64 {
-			mask = (uint64(1)<<n - 1) << b
-		}
-		if !f(&o.bits[w], mask) {
-			return
-		}
-		lo += n
-	}
-}
+func newOutcomes(n int) *outcomes { return &outcomes{set: newInputSet(n), n: n} }
 
 // claim marks inputs [lo, hi) and reports whether none was marked before;
 // if one was, it marks none.
 func (o *outcomes) claim(lo, hi int) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	none := true
-	o.words(lo, hi, func(word *uint64, mask uint64) bool {
-		none = *word&mask == 0
-		return none
-	})
-	if none {
-		o.words(lo, hi, func(word *uint64, mask uint64) bool {
-			*word |= mask
-			return true
-		})
+	if o.set.anyIn(lo, hi) {
+		return false
 	}
-	return none
+	o.set.addRange(lo, hi)
+	return true
 }
 
 // all reports whether every input in [lo, hi) is marked; inputs out of
@@ -1163,12 +1138,7 @@ func (o *outcomes) claim(lo, hi int) bool {
 func (o *outcomes) all(lo, hi int) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	all := true
-	o.words(max(lo, 0), min(hi, o.n), func(word *uint64, mask uint64) bool {
-		all = *word&mask == mask
-		return all
-	})
-	return all
+	return o.set.allIn(max(lo, 0), min(hi, o.n))
 }
 
 func (o *outcomes) has(i int) bool { return o.all(i, i+1) }

@@ -456,6 +456,18 @@ func (s inputSet) anyIn(lo, hi int) bool {
 	return false
 }
 
+// allIn reports whether s holds all of [lo, hi).
+func (s inputSet) allIn(lo, hi int) bool {
+	for i := lo; i < hi; {
+		end, mask := s.word(i, hi)
+		if s[i/64]&mask != mask {
+			return false
+		}
+		i = end
+	}
+	return true
+}
+
 // addRange adds [lo, hi) to s, a word at a time.
 func (s inputSet) addRange(lo, hi int) {
 	for i := lo; i < hi; {
