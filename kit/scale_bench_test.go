@@ -136,7 +136,8 @@ const scaleChildTimeout = 60 * time.Second
 // scale_go_threads_spread_1e4_1e7 is the costliest input over the
 // cheapest from 10^4 to 10^7 inputs (1 means flat), and
 // scale_go_processes_spread_1e4_1e7 the same after start-up, and
-// scale_go_started_processes_spread_1e4_1e7 on a started pool.
+// scale_go_started_processes_spread_1e4_1e7 on a started pool; _growth_
+// is the cost per input at 10^7 over that at 10^4 (above 1: it grows).
 func scaleFigures(t *testing.T, python bool) benchfig.Figures {
 	fig := benchfig.Figures{}
 	py, pyErr := exec.LookPath("python3")
@@ -207,6 +208,10 @@ func scaleFigures(t *testing.T, python bool) benchfig.Figures {
 		if hi > 0 {
 			fig["scale_go_"+kind+"_spread_1e4_1e7"] = hi / lo
 		}
+		// Whether an input costs more in a big run than in a small one:
+		// the spread cannot tell a cost that grows with the run from a
+		// small run's fixed cost.
+		fig.Ratio("scale_go_"+kind+"_growth_1e4_1e7", fmt.Sprintf("scale_go_%s_1e7%s", kind, figure), fmt.Sprintf("scale_go_%s_1e4%s", kind, figure))
 	}
 	return fig
 }
