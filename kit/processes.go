@@ -527,6 +527,9 @@ type procSession[T, R any] struct {
 	p     *procPool
 	order *runOrder // what starts a worker's reading: a new worker gets it too
 	id    runID     // the last run's
+	// Results travel as their memory (see plainType), as the workers
+	// decide once too.
+	plainOut bool
 
 	mu     sync.Mutex
 	run    *procRun[T, R] // the run under way, nil between runs
@@ -539,7 +542,7 @@ type procSession[T, R any] struct {
 }
 
 func newSession[T, R any](p *procPool, o *runOrder) *procSession[T, R] {
-	return &procSession[T, R]{p: p, order: o, left: make(chan struct{})}
+	return &procSession[T, R]{p: p, order: o, plainOut: isPlain[R](), left: make(chan struct{})}
 }
 
 func (s *procSession[T, R]) nextRun() runID {
@@ -723,7 +726,7 @@ func (s *procSession[T, R]) read(w int, c *child) error {
 		}
 		if len(rep.Raw) > 0 {
 			var ok bool
-			if rep.Values, ok = fromBytes[R](rep.Raw); !ok || !isPlain[R]() {
+			if rep.Values, ok = fromBytes[R](rep.Raw); !ok || !s.plainOut {
 				return fmt.Errorf("kit: worker sent %d bytes of results", len(rep.Raw))
 			}
 		}
