@@ -58,7 +58,7 @@ type frameWriter[T any] struct {
 	inline   bool // payloads may travel in frames
 	size     int  // of every frame
 	run      runID
-	perSpan  int // see runOrder.PerSpan
+	perSpan  int // inputs a worker times as one span (job.perSpan): 1 in a small run
 }
 
 // runID tells the runs of a pool apart, in frames and reports.

@@ -24,7 +24,8 @@ const scaleEnv = "KIT_BENCH_SCALE"
 
 // TestScaleChild is not a test: with KIT_BENCH_SCALE=threads:N (or
 // processes:N, or started:N) it maps incTask over N ints on Threads(2)
-// (Processes(2), start-up included; a started Processes(2), best of three) after a warm-up map of 1,000 of them, and
+// (Processes(2), start-up included; a started Processes(2), best of
+// three) after a warm-up map of 1,000 of them, and
 // prints the wall time and this process's peak resident memory, as
 // testdata/scale_bench.py does for Python, then the run's Startup (zero
 // on Threads), which Python's output lacks:
@@ -62,7 +63,11 @@ func TestScaleChild(t *testing.T) {
 	)
 	// Once; on a started pool, the best of three maps in a row, as a
 	// notebook's cells would run them on a pool it keeps up.
-	for range map[bool]int{false: 1, true: 3}[kind == "started"] {
+	reps := 1
+	if kind == "started" {
+		reps = 3
+	}
+	for range reps {
 		start := time.Now()
 		r = Map(ex, incTask, xs)
 		if d := time.Since(start); wall == 0 || d < wall {
