@@ -227,8 +227,9 @@ func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
 		// be as much fresh memory again as the results, and a copy.
 		b := batch[R]{lo: lo, values: j.results[lo:lo:hi], inPlace: true}
 		span := Span{Worker: w, Input: lo, Start: j.trace.Since()}
+		size := j.perSpan // inputs in the span, unless it goes on
 		for i := lo; i < hi; {
-			end := min(span.Input+j.perSpan, hi)
+			end := min(span.Input+size, hi)
 			var failure *TaskError
 			i, failure = runInputs(j, &b, i, end)
 			if failure != nil {
@@ -238,7 +239,13 @@ func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
 			if i < end && !stop {
 				continue // the rest of the span, after a failure
 			}
-			span.End = j.trace.Since()
+			now := j.trace.Since()
+			var goOn bool
+			if size, goOn = spanGoesOn(j.perSpan, size, now-span.Start); goOn && i < hi && !span.Err && j.ctx.Err() == nil {
+				continue
+			}
+			size = j.perSpan
+			span.End = now
 			if n := i - span.Input; n > 1 {
 				span.Inputs, span.last = n, i-1
 			}

@@ -8,9 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,70 +20,92 @@ import (
 )
 
 // scaleEnv asks a fresh copy of the test binary for one scale measurement:
-// "threads:N", "processes:N" or "started:N" (Processes(2) started before,
-// see TestScaleChild).
+// "threads:N", "processes:N", "started:N" (Processes(2) started before)
+// or "waitgroup:N" (no kit), see TestScaleChild.
 const scaleEnv = "KIT_BENCH_SCALE"
 
 // TestScaleChild is not a test: with KIT_BENCH_SCALE=threads:N (or
-// processes:N, or started:N) it maps incTask over N ints on Threads(2)
-// (Processes(2), start-up included; a started Processes(2), best of
-// three) after a warm-up map of 1,000 of them, and
-// prints the wall time and this process's peak resident memory, as
-// testdata/scale_bench.py does for Python, then the run's Startup (zero
-// on Threads), which Python's output lacks:
+// processes:N, started:N, waitgroup:N) it maps incTask over N ints on
+// Threads(2) (Processes(2), start-up included; a Processes(2) started
+// before; two goroutines of a hand-written WaitGroup, the least a Map on
+// Threads(2) can cost) after a warm-up map of 1,000 of them, scaleMaps(N)
+// times, and prints the best wall time and this process's peak resident
+// memory after the first map, as testdata/scale_bench.py does for Python,
+// then that map's Startup (zero but on Processes), which Python's output
+// lacks:
 //
 //	wall-ns <ns> maxrss-kb <kB> startup-ns <ns>
 func TestScaleChild(t *testing.T) {
 	spec := os.Getenv(scaleEnv)
 	if spec == "" {
-		t.Skip("set " + scaleEnv + "=threads:N or processes:N (TestBenchJSON does)")
+		t.Skip("set " + scaleEnv + "=threads:N, processes:N, started:N or waitgroup:N (TestBenchJSON does)")
 	}
 	kind, size, _ := strings.Cut(spec, ":")
 	n, err := strconv.Atoi(size)
-	if err != nil || n <= 0 {
-		t.Fatalf("%s=%q: want threads:N or processes:N", scaleEnv, spec)
-	}
-	ex := map[string]Executor{"threads": Threads(2), "processes": Processes(2), "started": Processes(2)}[kind]
-	if ex.kind == serialKind {
-		t.Fatalf("%s=%q: want threads:N, processes:N or started:N", scaleEnv, spec)
+	ex, known := map[string]Executor{"threads": Threads(2), "processes": Processes(2), "started": Processes(2), "waitgroup": {}}[kind]
+	if err != nil || n <= 0 || !known {
+		t.Fatalf("%s=%q: want threads:N, processes:N, started:N or waitgroup:N", scaleEnv, spec)
 	}
 	if kind == "started" {
-		// A pool started before, and warmed by the warm-up map: the cost
-		// per input of the map alone, without any worker's start, first
-		// run or shutdown, as on a pool a notebook keeps up.
+		// The cost per input of the map alone, without any worker's
+		// start, first run or shutdown, as on a pool a notebook keeps up.
 		ex = ex.Start()
 		defer ex.Close()
 	}
-	xs := make([]int, n)
-	for i := range xs {
-		xs[i] = i
-	}
-	Map(ex, incTask, xs[:min(n, 1000)]) // warm up, as Python does
-	var (
-		r    Run[int]
-		wall time.Duration
-	)
-	// Once; on a started pool, the best of three maps in a row, as a
-	// notebook's cells would run them on a pool it keeps up.
-	reps := 1
-	if kind == "started" {
-		reps = 3
-	}
-	for range reps {
-		start := time.Now()
-		r = Map(ex, incTask, xs)
-		if d := time.Since(start); wall == 0 || d < wall {
-			wall = d
+	xs := inputs(n)
+	mapOnce := func(xs []int) (results []int, startup time.Duration) {
+		if kind == "waitgroup" {
+			return twoHalves(xs), 0
 		}
-		if r.Err != nil || r.Results[n-1] != n {
+		r := Map(ex, incTask, xs)
+		if r.Err != nil {
 			t.Fatalf("%s: %v", spec, r.Err)
 		}
+		return r.Results, r.Startup
 	}
-	peak, err := peakKB()
-	if err != nil {
-		t.Fatal(err)
+	mapOnce(xs[:min(n, 1000)]) // warm up, as Python does
+	var wall, startup time.Duration
+	peak := 0
+	for k := range scaleMaps(n) {
+		debug.FreeOSMemory() // each map's memory is new to the process, as a single map's would be
+		start := time.Now()
+		out, up := mapOnce(xs)
+		if d := time.Since(start); k == 0 || d < wall {
+			wall, startup = d, up
+		}
+		if out[n-1] != n {
+			t.Fatalf("%s: the last result is %d, not %d", spec, out[n-1], n)
+		}
+		if k == 0 {
+			if peak, err = peakKB(); err != nil { // one map's memory
+				t.Fatal(err)
+			}
+		}
 	}
-	fmt.Printf("wall-ns %d maxrss-kb %d startup-ns %d\n", wall.Nanoseconds(), peak, r.Startup.Nanoseconds())
+	fmt.Printf("wall-ns %d maxrss-kb %d startup-ns %d\n", wall.Nanoseconds(), peak, startup.Nanoseconds())
+}
+
+// scaleMaps is how many maps of n inputs one process of the scale
+// benchmark times, in a row, for their best: many of a small size, whose
+// map takes less than a millisecond, which one wake-up of a core or one
+// moment of another program doubles; one at 10^7. Python's
+// (testdata/scale_bench.py) times as many.
+func scaleMaps(n int) int { return max(1, min(20, 2_000_000/n)) }
+
+// twoHalves maps incTask over xs on two goroutines of a hand-written
+// WaitGroup, each on one half.
+func twoHalves(xs []int) []int {
+	out := make([]int, len(xs))
+	var wg sync.WaitGroup
+	for w := range 2 {
+		wg.Go(func() {
+			for i := w * len(xs) / 2; i < (w+1)*len(xs)/2; i++ {
+				out[i] = incTask.f(xs[i])
+			}
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 // peakKB is this process's peak resident memory in kB, VmHWM in
@@ -104,29 +128,26 @@ func peakKB() (int, error) {
 // scaleSizes are the input counts of the scale benchmark.
 var scaleSizes = []int{1e3, 1e4, 1e5, 1e6, 1e7}
 
-// scaleReps is how many times a size is measured: often for small sizes,
-// where one preemption by another program doubles a run; once at 10^7,
-// where one run of Python's Pool takes seconds.
+// scaleReps is in how many fresh processes a size is measured: three,
+// for their best, but once at 10^7, where one map of Python's Pool takes
+// seconds.
 func scaleReps(n int) int {
-	switch {
-	case n >= 1e7:
+	if n >= 1e7 {
 		return 1
-	case n >= 1e6:
-		return 3
 	}
-	return 5
+	return 3
 }
 
 // scaleChildTimeout caps one measurement: Python's Pool at 10^7 inputs
 // takes about 6 s here; one that takes longer is left out, and said so.
 const scaleChildTimeout = 60 * time.Second
 
-// scaleFigures measures one map of a trivial task over 10^3 ... 10^7 ints
+// scaleFigures measures a map of a trivial task over 10^3 ... 10^7 ints
 // with two workers, kit's Threads(2) and Processes(2) beside Python's
-// ThreadPool(2).map and Pool(2).map (start-up included), each size in a
-// fresh process, so that sizes do not share memory: wall time per input
-// (_ns_per_input), peak resident memory of the parent, and that memory
-// per input. For Processes(2) it also records the wall time less the
+// ThreadPool(2).map and Pool(2).map (start-up included), each size in
+// fresh processes, so that sizes do not share memory: the best wall time
+// per input of scaleMaps maps in a row (_ns_per_input), peak resident
+// memory of the parent after one map, and that memory per input. For Processes(2) it also records the wall time less the
 // run's Startup, per input (_ns_per_input_after_startup): starting two
 // worker processes costs milliseconds whatever the size, which no
 // per-input figure of a small run can hide (their shutdown, after the
@@ -143,6 +164,8 @@ const scaleChildTimeout = 60 * time.Second
 // scale_go_processes_spread_1e4_1e7 the same after start-up, and
 // scale_go_started_processes_spread_1e4_1e7 on a started pool; _growth_
 // is the cost per input at 10^7 over that at 10^4 (above 1: it grows).
+// go_waitgroup is no kit at all, two goroutines on halves of the inputs:
+// its spread is this machine's, which no Map can beat.
 func scaleFigures(t *testing.T, python bool) benchfig.Figures {
 	fig := benchfig.Figures{}
 	py, pyErr := exec.LookPath("python3")
@@ -188,10 +211,11 @@ func scaleFigures(t *testing.T, python bool) benchfig.Figures {
 		for _, kind := range []string{"threads", "processes"} {
 			measure("go_"+kind, n, fmt.Sprintf("%s=%s:%d", scaleEnv, kind, n), os.Args[0], "-test.run=^TestScaleChild$")
 			if python {
-				measure(scalePython[kind], n, "", py, script, kind, strconv.Itoa(n))
+				measure(scalePython[kind], n, "", py, script, kind, strconv.Itoa(n), strconv.Itoa(scaleMaps(n)))
 			}
 		}
 		measure("go_started_processes", n, fmt.Sprintf("%s=started:%d", scaleEnv, n), os.Args[0], "-test.run=^TestScaleChild$")
+		measure("go_waitgroup", n, fmt.Sprintf("%s=waitgroup:%d", scaleEnv, n), os.Args[0], "-test.run=^TestScaleChild$")
 	}
 	for _, n := range scaleSizes {
 		for _, kind := range []string{"threads", "processes"} {
@@ -203,7 +227,7 @@ func scaleFigures(t *testing.T, python bool) benchfig.Figures {
 		}
 	}
 	for kind, figure := range map[string]string{"threads": "_ns_per_input", "processes": "_ns_per_input_after_startup",
-		"started_processes": "_ns_per_input"} {
+		"started_processes": "_ns_per_input", "waitgroup": "_ns_per_input"} {
 		lo, hi := math.Inf(1), 0.0
 		for _, n := range scaleSizes[1:] {
 			if v, ok := fig[fmt.Sprintf("scale_go_%s_1e%d%s", kind, scaleExp(n), figure)]; ok {

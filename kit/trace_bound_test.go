@@ -99,9 +99,65 @@ func TestMergedSpanOfAMapNamesFirstAndLastInput(t *testing.T) {
 	n := 3 * timelineMaxBars
 	r := Map(Serial(), incTask, inputs(n))
 	s, per := r.Trace.Spans()[0], inputsPerSpan(n, 1)
-	want := fmt.Sprintf("0…%d", per-1)
-	if got := timelineLabel(s); s.Input != 0 || s.Inputs != per || got != want {
-		t.Errorf("first span: input %d, %d inputs, label %q; want 0, %d, %q", s.Input, s.Inputs, got, per, want)
+	want := fmt.Sprintf("0…%d", s.Inputs-1)
+	// Trivial inputs: the span went on past per (see spanGoesOn).
+	if got := timelineLabel(s); s.Input != 0 || s.Inputs%per != 0 || s.Inputs > quickSpanMerge*per || got != want {
+		t.Errorf("first span: input %d, %d inputs, label %q; want 0, a multiple of %d up to %d, %q",
+			s.Input, s.Inputs, got, per, quickSpanMerge*per, want)
+	}
+}
+
+// spinTask keeps its worker busy for d, and returns it.
+var spinTask = Task("trace-spin", func(d time.Duration) time.Duration {
+	for start := time.Now(); time.Since(start) < d; {
+	}
+	return d
+})
+
+func TestQuickSpansGoOnSlowOnesDoNot(t *testing.T) {
+	for _, c := range []struct {
+		perSpan, size int
+		lasted        time.Duration
+		next          int
+		goOn          bool
+	}{
+		{1, 1, 0, 1, false},                                // a small run: a span per input
+		{10, 10, quickSpan / 2, 20, true},                  // quick: twice the inputs
+		{10, 40, quickSpan / 2, 80, true},                  // and again
+		{10, 80, quickSpan / 2, 10, false},                 // up to quickSpanMerge times perSpan
+		{10, 10, quickSpan, 10, false},                     // slow enough to keep
+		{10, 20, 10 * quickSpan, 10, false},                // slower
+		{500, 500, time.Microsecond, 1000, true},           // big spans of quick inputs too
+		{500, 8 * 500, time.Microsecond, 500, false},       // but no more than 8 of them
+		{2, 2, quickSpan - time.Nanosecond, 4, true},       // just under
+		{2, 4, quickSpan + time.Nanosecond, 2, false},      // just over
+		{3, quickSpanMerge * 3, time.Nanosecond, 3, false}, // the cap
+	} {
+		next, goOn := spanGoesOn(c.perSpan, c.size, c.lasted)
+		if next != c.next || goOn != c.goOn {
+			t.Errorf("spanGoesOn(%d, %d, %v) = %d, %v; want %d, %v", c.perSpan, c.size, c.lasted, next, goOn, c.next, c.goOn)
+		}
+	}
+	// Inputs slower than quickSpan a span keep their spans of perSpan
+	// inputs (fewer at a chunk's end), on goroutines and in worker
+	// processes alike.
+	n := 3 * timelineMaxBars
+	per := inputsPerSpan(n, 1)
+	slow := make([]time.Duration, n)
+	for i := range slow {
+		slow[i] = quickSpan/time.Duration(per) + time.Microsecond
+	}
+	for _, ex := range []Executor{Serial(), Processes(1)} {
+		r := Map(ex, spinTask, slow)
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		for _, s := range r.Trace.Spans() {
+			if s.Inputs > per {
+				t.Errorf("%s: a span of %d inputs from input %d; want %d at most", ex, s.Inputs, s.Input, per)
+				break
+			}
+		}
 	}
 }
 

@@ -522,18 +522,23 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			// the parent may be failing fast.
 			perSpan := max(f.perSpan, 1)
 			start := clock.now()
-			for k := 0; k < len(inputs); {
+			for k, size, ran := 0, perSpan, 0; k < len(inputs); {
 				w.slot.since.Store(start)
 				var n int
 				var te *TaskError
-				pending.Values, n, te = runSpan(t, w.slot, lo+k, inputs[k:min(k+perSpan, len(inputs))], pending.Values)
+				pending.Values, n, te = runSpan(t, w.slot, lo+k, inputs[k:min(k+size-ran, len(inputs))], pending.Values)
 				end := clock.now()
 				if te != nil {
 					pending.Failures = append(pending.Failures, failure{len(pending.Values) - 1, fmt.Sprint(te.Panic), te.Stack})
 				}
 				pending.ran(lo+k, n)
-				pending.span(start, end, n)
-				k += n
+				k, ran = k+n, ran+n
+				var goOn bool
+				if size, goOn = spanGoesOn(perSpan, size, time.Duration(end-start)); goOn && te == nil && k < len(inputs) {
+					continue // a quick span goes on (see spanGoesOn)
+				}
+				pending.span(start, end, ran)
+				size, ran = perSpan, 0
 				if te != nil || time.Duration(end-flushed) >= flushEvery {
 					flush()
 					end = clock.now()
