@@ -153,6 +153,21 @@ func (j *job[T, R]) deliver(b batch[R], spans []Span) {
 	if len(spans) > 0 && j.ctx.Err() == nil {
 		j.trace.addSpans(spans)
 	}
+	j.hand(b)
+}
+
+// deliverRecs is deliver for spans already as the trace keeps them,
+// which worker processes' reports become.
+func (j *job[T, R]) deliverRecs(b batch[R], spans []spanRec) {
+	if len(spans) > 0 && j.ctx.Err() == nil {
+		j.trace.addRecs(spans)
+	}
+	j.hand(b)
+}
+
+// hand passes b on to the collector, and stops a WithFailFast run on its
+// failure.
+func (j *job[T, R]) hand(b batch[R]) {
 	if len(b.values) > 0 {
 		j.out.put(b)
 	}

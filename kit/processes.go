@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"slices"
@@ -57,7 +58,7 @@ type child struct {
 	ready  atomic.Bool // it said hello
 
 	startedWith *runOrder              // the run its setup started, if any
-	spans       []Span                 // room for the spans of a report, reused run after run: the trace copies them
+	spans       []spanRec              // room for the spans of a report, reused run after run: the trace copies them
 	calls       map[string]*callStream // per task, the inputs of its Submits (proccalls.go)
 
 	sendMu sync.Mutex
@@ -726,8 +727,16 @@ func (s *procSession[T, R]) read(w int, c *child) error {
 		}
 		if len(rep.Raw) > 0 {
 			var ok bool
-			if rep.Values, ok = fromBytes[R](rep.Raw); !ok || !s.plainOut {
+			if rep.Values, ok = fromBytes[R](rep.Raw, nil); !ok || !s.plainOut {
 				return fmt.Errorf("kit: worker sent %d bytes of results", len(rep.Raw))
+			}
+		}
+		if len(rep.GapsRaw) > 0 || len(rep.LensRaw) > 0 {
+			var okG, okL bool
+			rep.Gaps, okG = fromBytes(rep.GapsRaw, rep.Gaps)
+			rep.Lens, okL = fromBytes(rep.LensRaw, rep.Lens)
+			if !okG || !okL {
+				return fmt.Errorf("kit: worker sent %d and %d bytes of times", len(rep.GapsRaw), len(rep.LensRaw))
 			}
 		}
 		r.cpu[w].user.Store(rep.User)
@@ -973,10 +982,11 @@ func (r *procRun[T, R]) sendInputs(w int, c *child, lo, hi int) error {
 }
 
 // accept passes the outcomes of rep on to the run, its spans to the trace
-// (in spans, which it returns for reuse) and its values to the collector as
-// they came. An input already reported (handed out twice after a worker
-// died) keeps its first outcome.
-func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []Span) ([]Span, error) {
+// (in spans, which it returns for reuse; as the trace keeps them, since a
+// small run has one per input) and its values to the collector as they
+// came. An input already reported (handed out twice after a worker died)
+// keeps its first outcome.
+func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []spanRec) ([]spanRec, error) {
 	j := r.j
 	if err := rep.check(len(j.inputs)); err != nil {
 		return spans, err
@@ -1029,9 +1039,9 @@ func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []Span) ([
 		}
 		start := end + rep.Gaps[s]
 		end = start + length
-		span := Span{Worker: w, PID: c.pid, Input: first, Start: j.trace.at(start), End: j.trace.at(end)}
+		span := spanRec{worker: int32(w), pid: int32(c.pid), input: first, start: j.trace.at(start), end: j.trace.at(end)}
 		for len(failed) > 0 && failed[0].K < at+n {
-			span.Err, failed = true, failed[1:]
+			span.err, failed = true, failed[1:]
 		}
 		if stale == nil {
 			spans = appendSpan(spans, span, n)
@@ -1046,7 +1056,7 @@ func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []Span) ([
 					m++
 				}
 				if m > 0 {
-					span.Input = first + i
+					span.input = first + i
 					spans = appendSpan(spans, span, m)
 				}
 				i += m
@@ -1059,9 +1069,9 @@ func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []Span) ([
 	batches := 0
 	put := func(b batch[R]) {
 		if batches++; batches == 1 {
-			j.deliver(b, spans) // the spans first: the collector may stop the trace once it has every value
+			j.deliverRecs(b, spans) // the spans first: the collector may stop the trace once it has every value
 		} else {
-			j.deliver(b, nil)
+			j.deliverRecs(b, nil)
 		}
 	}
 	for k, at := 0, 0; k < len(rep.Runs); k += 2 {
@@ -1106,10 +1116,10 @@ func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []Span) ([
 	return spans, nil
 }
 
-// appendSpan appends s, standing for n inputs from s.Input on.
-func appendSpan(spans []Span, s Span, n int) []Span {
+// appendSpan appends s, standing for n inputs from s.input on.
+func appendSpan(spans []spanRec, s spanRec, n int) []spanRec {
 	if n > 1 {
-		s.Inputs, s.last = n, s.Input+n-1
+		s.inputs, s.last = int32(min(n, math.MaxInt32)), s.input+n-1
 	}
 	return append(spans, s)
 }

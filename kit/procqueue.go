@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 	"sync/atomic"
 	"syscall"
 	"unsafe"
@@ -323,15 +324,16 @@ func asBytes[T any](xs []T) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&xs[0])), len(xs)*int(unsafe.Sizeof(xs[0])))
 }
 
-// fromBytes copies b, the memory of values of plain T, into new values,
-// or says it cannot: b is not a whole number of them.
-func fromBytes[T any](b []byte) ([]T, bool) {
+// fromBytes copies b, the memory of values of plain T, into values in
+// the room of into (new memory if it has too little), or says it cannot:
+// b is not a whole number of them.
+func fromBytes[T any](b []byte, into []T) ([]T, bool) {
 	var zero T
 	size := int(unsafe.Sizeof(zero))
 	if size == 0 || len(b)%size != 0 {
-		return nil, false
+		return into[:0], false
 	}
-	xs := make([]T, len(b)/size)
+	xs := slices.Grow(into[:0], len(b)/size)[:len(b)/size]
 	copy(asBytes(xs), b)
 	return xs, true
 }

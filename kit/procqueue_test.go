@@ -190,11 +190,15 @@ func TestPlainValuesTravelAsTheirMemory(t *testing.T) {
 		}
 	}
 	xs := []float64{1.5, -2, 3e300}
-	ys, ok := fromBytes[float64](asBytes(xs))
+	ys, ok := fromBytes[float64](asBytes(xs), nil)
 	if !ok || !slices.Equal(xs, ys) {
 		t.Errorf("%v came back as %v", xs, ys)
 	}
-	if _, ok := fromBytes[int64](make([]byte, 12)); ok {
+	room := make([]float64, 1, 8)
+	if zs, ok := fromBytes(asBytes(xs), room); !ok || !slices.Equal(xs, zs) || &zs[0] != &room[0] {
+		t.Errorf("%v came back as %v, not in the room given", xs, zs)
+	}
+	if _, ok := fromBytes[int64](make([]byte, 12), nil); ok {
 		t.Error("12 bytes made int64s")
 	}
 }

@@ -323,6 +323,17 @@ func (t *Trace) addSpans(spans []Span) {
 	t.bound()
 }
 
+// addRecs records spans as the trace keeps them, with no texts.
+func (t *Trace) addRecs(spans []spanRec) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, s := range spans {
+		t.Workers = max(t.Workers, int(s.worker)+1)
+	}
+	t.spans = append(t.spans, spans...)
+	t.bound()
+}
+
 // reserve makes room for n more spans.
 func (t *Trace) reserve(n int) {
 	t.mu.Lock()

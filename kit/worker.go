@@ -165,18 +165,22 @@ type callInput[T any] struct{ X T }
 // times are spans, in the same order: span k stands for the next Sizes[k]
 // values (one each if Sizes is empty), started Gaps[k] nanoseconds after
 // the span before it ended (after Base, in Unix nanoseconds, for the
-// first) and lasted Lens[k]: small numbers, which gob sends in a byte or
-// two.
+// first) and lasted Lens[k]. A worker sends Gaps and Lens as their memory
+// (GapsRaw, LensRaw), which the parent copies back.
 type report[R any] struct {
-	Run      runID // the run it is about
-	Runs     []int // first input, length; first input, length; ...
-	Values   []R
-	Raw      []byte // the memory of the values instead, if R is plain (see plainType)
-	Base     int64
-	Gaps     []int64
-	Lens     []int64
-	Sizes    []int
-	Failures []failure
+	Run    runID // the run it is about
+	Runs   []int // first input, length; first input, length; ...
+	Values []R
+	Raw    []byte // the memory of the values instead, if R is plain (see plainType)
+	Base   int64
+	Gaps   []int64
+	Lens   []int64
+	// The memory of Gaps and Lens instead: gob would encode each number on
+	// its own, which costs more than a trivial task, and a small run has a
+	// span per input.
+	GapsRaw, LensRaw []byte
+	Sizes            []int
+	Failures         []failure
 
 	Need   bool // send inputs [Lo, Hi)
 	Lo, Hi int
@@ -316,7 +320,7 @@ func (rep *report[R]) results() []result[R] {
 // clear empties the outcomes, keeping their room.
 func (rep *report[R]) clear() {
 	*rep = report[R]{Run: rep.Run, Runs: rep.Runs[:0], Values: rep.Values[:0], Raw: rep.Raw[:0], Gaps: rep.Gaps[:0], Lens: rep.Lens[:0],
-		Sizes: rep.Sizes[:0], Failures: rep.Failures[:0]}
+		GapsRaw: rep.GapsRaw[:0], LensRaw: rep.LensRaw[:0], Sizes: rep.Sizes[:0], Failures: rep.Failures[:0]}
 }
 
 // flushEvery is how long a worker may keep results before sending them.
@@ -477,6 +481,8 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			if plainOut {
 				out.Values, out.Raw = nil, asBytes(pending.Values)
 			}
+			out.Gaps, out.GapsRaw = nil, asBytes(pending.Gaps)
+			out.Lens, out.LensRaw = nil, asBytes(pending.Lens)
 			sendReport(w, out)
 			pending.clear()
 			flushed = clock.now()
@@ -509,7 +515,7 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 				send(report[R]{Need: true, Lo: lo, Hi: hi})
 				inputs = nil // unless they come: the parent could not send them, and failed them
 				if payload := <-w.payloads; plainIn {
-					if in, ok := fromBytes[T](payload); ok && len(in) == hi-lo {
+					if in, ok := fromBytes[T](payload, nil); ok && len(in) == hi-lo {
 						inputs = in
 					}
 				} else if in := (frameInputs[T]{}); gob.NewDecoder(bytes.NewReader(payload)).Decode(&in) == nil && len(in.Inputs) == hi-lo {
