@@ -17,8 +17,8 @@ import (
 // to a file, and it measures kit beside Python's multiprocessing in one run
 // and writes the figures there as one flat JSON object, the units in the
 // names, so that runs can be compared. Per-input figures of Processes are
-// wall time per input of a whole Map on a pool already started, as
-// Python's are.
+// wall time per input of a whole Map on a pool already started, the best
+// of several, as Python's are.
 func TestBenchJSON(t *testing.T) {
 	out := os.Getenv("KIT_BENCH_JSON")
 	if out == "" {
@@ -53,28 +53,47 @@ func TestBenchJSON(t *testing.T) {
 	for range 2 {
 		Map(pool, identityTask, xs)
 	}
-	const reps = 10 // Maps, means per input as Python's figures are
+	// Per input, a Map's best of ten; a Submit's round trip, the mean of
+	// 500 in a row. Python's pool_bench.py measures its own the same way,
+	// best of five. The two take turns, three rounds, and each figure is
+	// its side's best round: a slow moment of this machine (another
+	// program on a core) then costs one round of one side, not the ratio.
+	keepBest := func(name string, v float64) {
+		if old, ok := fig[name]; !ok || v < old {
+			fig[name] = v
+		}
+	}
 	perInput := func(ex Executor) float64 {
-		var wall time.Duration
-		for range reps {
+		var fastest time.Duration
+		for k := range 10 {
 			r := Map(ex, identityTask, xs)
 			if r.Err != nil {
 				t.Fatal(r.Err)
 			}
-			wall += r.Timing.Wall
+			if k == 0 || r.Timing.Wall < fastest {
+				fastest = r.Timing.Wall
+			}
 		}
-		return us(wall) / reps / float64(len(xs))
+		return us(fastest) / float64(len(xs))
 	}
-	fig["go_warm_default_us"] = perInput(pool)
-	fig["go_chunk1_us"] = perInput(pool.WithChunk(1))
-	const submits = 500
-	start := time.Now()
-	for i := range submits {
-		if _, err := Submit(pool, identityTask, i).Get(); err != nil {
-			t.Fatal(err)
+	submitUs := func() float64 {
+		const submits = 500
+		start := time.Now()
+		for i := range submits {
+			if _, err := Submit(pool, identityTask, i).Get(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return us(time.Since(start)) / submits
+	}
+	for range 3 {
+		keepBest("go_warm_default_us", perInput(pool))
+		keepBest("go_chunk1_us", perInput(pool.WithChunk(1)))
+		keepBest("submit_roundtrip_us", submitUs())
+		for k, v := range pythonPool(t, len(xs)) {
+			keepBest(k, v)
 		}
 	}
-	fig["submit_roundtrip_us"] = us(time.Since(start)) / submits
 
 	// CPU-bound work of about 150 ms: Serial against the started pool, and
 	// against Threads(2), the same work on the same two cores without
@@ -105,9 +124,6 @@ func TestBenchJSON(t *testing.T) {
 	fig["threads_ns_per_input"] = nsPerInput(testing.Benchmark(BenchmarkThreadsOverhead))
 	fig["waitgroup_ns_per_input"] = nsPerInput(testing.Benchmark(BenchmarkWaitGroupBaseline))
 
-	for k, v := range pythonPool(t, len(xs)) {
-		fig[k] = v
-	}
 	fig.Ratio("default_x_python_fork", "python_fork_warm_default_us", "go_warm_default_us")
 	fig.Ratio("default_x_python_spawn", "python_spawn_warm_default_us", "go_warm_default_us")
 	fig.Ratio("chunk1_x_python", "python_chunk1_us", "go_chunk1_us")
@@ -148,8 +164,9 @@ func buildEmpty(tb testing.TB) string {
 	return bin
 }
 
-// pythonPool runs testdata/pool_bench.py and names its figures; Python's
-// chunk-1 and apply_async figures are the better of fork and spawn.
+// pythonPool runs testdata/pool_bench.py once and names its figures;
+// Python's chunk-1 and apply_async figures are the better of fork and
+// spawn.
 func pythonPool(t *testing.T, n int) map[string]float64 {
 	py, err := exec.LookPath("python3")
 	if err != nil {

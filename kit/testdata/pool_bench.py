@@ -10,6 +10,11 @@ For each start method (fork, spawn) it prints one line:
              roundtrip-us <µs per input of pool.map(identity, range(N), chunksize=1)>
              default-us <µs per input of pool.map(identity, range(N)), Pool.map's own chunks>
              apply-us <µs per pool.apply_async(identity, (i,)).get(), one after another>
+
+Start-up is the mean of five pools; the others are the best of the five,
+each the mean of its map or of its N/4 calls, as kit's are measured: one
+moment of another program on this machine slows one of them, not the
+figure.
 """
 import multiprocessing as mp
 import sys
@@ -22,7 +27,8 @@ def identity(x):
 
 def measure(method, n, reps=5):
     ctx = mp.get_context(method)
-    startup = roundtrip = default = apply = 0.0
+    startup = 0.0
+    roundtrip = default = apply = float("inf")
     for _ in range(reps):
         t0 = time.perf_counter()
         with ctx.Pool(2) as pool:
@@ -36,11 +42,10 @@ def measure(method, n, reps=5):
                 pool.apply_async(identity, (i,)).get()
             t4 = time.perf_counter()
         startup += t1 - t0
-        roundtrip += t2 - t1
-        default += t3 - t2
-        apply += t4 - t3
-    return (startup / reps * 1e3, roundtrip / reps / n * 1e6, default / reps / n * 1e6,
-            apply / reps / (n // 4) * 1e6)
+        roundtrip = min(roundtrip, t2 - t1)
+        default = min(default, t3 - t2)
+        apply = min(apply, t4 - t3)
+    return (startup / reps * 1e3, roundtrip / n * 1e6, default / n * 1e6, apply / (n // 4) * 1e6)
 
 
 if __name__ == "__main__":
