@@ -221,16 +221,19 @@ func (g *goroutines[T, R]) work(j *job[T, R]) {
 
 // spanBufs holds the workers' buffers of spans between runs: memory
 // the process touched already, where a new buffer's first use costs a
-// page fault per 32 spans, which is most of what a Map of a few
+// page fault per 64 spans, which is most of what a Map of a few
 // thousand trivial inputs costs.
-var spanBufs = sync.Pool{New: func() any { return new([64]Span) }}
+var spanBufs = sync.Pool{New: func() any { return new([64]spanRec) }}
 
 // worker is worker w: it runs chunks until none is left. It reads the
 // clock once per span (a span starts when the one before it ended), and
 // in a big run checks the context once per span, not once per input.
 // Its spans go to the trace when its buffer is full, and with each batch.
+// They are records as the trace keeps them, small, with small frames
+// around them: a worker goroutine starts with a stack of a few kB, and
+// growing it costs a Map of a few thousand inputs a quarter of its time.
 func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
-	buf := spanBufs.Get().(*[64]Span)
+	buf := spanBufs.Get().(*[64]spanRec)
 	defer spanBufs.Put(buf)
 	spans := buf[:0] // the trace copies what it is given
 	for {
@@ -241,14 +244,14 @@ func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
 		// The results go straight into place: a buffer per chunk would
 		// be as much fresh memory again as the results, and a copy.
 		b := batch[R]{lo: lo, values: j.results[lo:lo:hi], inPlace: true}
-		span := Span{Worker: w, Input: lo, Start: j.trace.Since()}
+		span := spanRec{worker: int32(w), input: lo, start: j.trace.Since()}
 		size := j.perSpan // inputs in the span, unless it goes on
 		for i := lo; i < hi; {
-			end := min(span.Input+size, hi)
+			end := min(span.input+size, hi)
 			var failure *TaskError
 			i, failure = runInputs(j, &b, i, end)
 			if failure != nil {
-				failure.Worker, span.Err = w, true
+				failure.Worker, span.err = w, true
 			}
 			stop := failure != nil && j.ex.failFast
 			if i < end && !stop {
@@ -256,25 +259,22 @@ func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
 			}
 			now := j.trace.Since()
 			var goOn bool
-			if size, goOn = spanGoesOn(j.perSpan, size, now-span.Start); goOn && i < hi && !span.Err && j.ctx.Err() == nil {
+			if size, goOn = spanGoesOn(j.perSpan, size, now-span.start); goOn && i < hi && !span.err && j.ctx.Err() == nil {
 				continue
 			}
 			size = j.perSpan
-			span.End = now
-			if n := i - span.Input; n > 1 {
-				span.Inputs, span.last = n, i-1
-			}
+			span.end = now
 			if len(spans) == cap(spans) {
-				j.deliver(batch[R]{}, spans) // the spans alone
+				j.deliverRecs(batch[R]{}, spans) // the spans alone
 				spans = spans[:0]
 			}
-			spans = append(spans, span)
+			spans = appendSpan(spans, span, i-span.input)
 			if stop || j.ctx.Err() != nil {
 				break
 			}
-			span = Span{Worker: w, Input: i, Start: span.End}
+			span = spanRec{worker: int32(w), input: i, start: span.end}
 		}
-		j.deliver(b, spans)
+		j.deliverRecs(b, spans)
 		spans = spans[:0]
 	}
 }

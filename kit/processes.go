@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/exec"
 	"slices"
@@ -1114,14 +1113,6 @@ func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []spanRec)
 		r.finish()
 	}
 	return spans, nil
-}
-
-// appendSpan appends s, standing for n inputs from s.input on.
-func appendSpan(spans []spanRec, s spanRec, n int) []spanRec {
-	if n > 1 {
-		s.inputs, s.last = int32(min(n, math.MaxInt32)), s.input+n-1
-	}
-	return append(spans, s)
 }
 
 // outcomes is the set of a run's inputs that have their outcome, safe for

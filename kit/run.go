@@ -143,12 +143,18 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 
 	j.trace = NewTrace(r.Executor, workers)
 	j.trace.label = func(i int) string { return label(inputs[i]) }
-	// One span per input of a small run, for a big one a span per perSpan
-	// inputs and one more per chunk (its last may be short): room for them
-	// all, so that none is copied as they come. Tiny chunks of a big run
-	// make a span each: the trace grows, and merges them past its bound.
-	n := len(inputs)
-	j.trace.reserve(min(n, (n+j.perSpan-1)/j.perSpan+(n+j.chunk-1)/j.chunk, timelineMaxBars))
+	// One span per input of a small run: room for them all, so that none
+	// is copied as they come. A big run makes a span per perSpan inputs
+	// (per up to quickSpanMerge times as many, if they are quick) and one
+	// more per chunk (its last may be short): room for the fewest, since
+	// the allocator clears what it gives, a page fault per 64 spans
+	// whether they come or not. The trace grows past that, and merges
+	// spans past its bound.
+	n, spans := len(inputs), len(inputs)
+	if j.perSpan > 1 {
+		spans = n/(j.perSpan*quickSpanMerge) + (n+j.chunk-1)/j.chunk
+	}
+	j.trace.reserve(min(spans, timelineMaxBars))
 	r.Trace = j.trace
 	idle := make(chan struct{}) // closed when no worker will deliver again
 	go func() {

@@ -238,9 +238,14 @@ const traceMaxSpans = 10_000
 // adding a span costs the same on average however many came before.
 // Called with t.mu held.
 func (t *Trace) bound() {
-	if len(t.spans) <= traceMaxSpans {
-		return
+	if len(t.spans) > traceMaxSpans {
+		t.merge()
 	}
+}
+
+// merge is bound's work, out of line: bound is called from workers'
+// goroutines, whose small stacks merge's frame would make grow.
+func (t *Trace) merge() {
 	spans := t.spansLocked()
 	sortSpans(spans)
 	for len(spans) > traceMaxSpans {
@@ -353,6 +358,14 @@ type spanRec struct {
 	inputs           int32
 	text             int32 // 1 + its texts' index in Trace.texts; 0 if none
 	err              bool
+}
+
+// appendSpan appends s, standing for n inputs from s.input on.
+func appendSpan(spans []spanRec, s spanRec, n int) []spanRec {
+	if n > 1 {
+		s.inputs, s.last = int32(min(n, math.MaxInt32)), s.input+n-1
+	}
+	return append(spans, s)
 }
 
 // spanTexts is what a span says in words.
