@@ -3,6 +3,7 @@ package kit
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 )
 
 // The engine behind every executor. A run (run.go) owns a job: the task, its
@@ -22,10 +23,11 @@ type backend[T, R any] interface {
 	// any: the time it took is then the run's Startup. On error the run
 	// fails before any input is handed out.
 	start(j *job[T, R]) (startedWorkers bool, err error)
-	// work runs chunks taken with j.take until none is left or j stops,
-	// handing every outcome to j.deliver (or j.fail). It returns once no
-	// worker will deliver again.
-	work(j *job[T, R])
+	// launch sets the workers running chunks taken with j.take until
+	// none is left or j stops, handing every outcome to j.deliver (or
+	// j.fail), and returns at once. It calls done once no worker will
+	// deliver again.
+	launch(j *job[T, R], done func())
 	// stop releases the workers once the run has stopped handing out
 	// work. Worker processes are waited for, so that their CPU time
 	// counts; goroutines still in the middle of an input cannot be
@@ -207,16 +209,20 @@ func (g *goroutines[T, R]) start(j *job[T, R]) (bool, error) {
 	return false, nil
 }
 
-func (g *goroutines[T, R]) work(j *job[T, R]) {
-	var wg sync.WaitGroup
+// launch starts a goroutine per worker, straight from the run's: a
+// goroutine that started them and waited would be one more to start and
+// to wake, in every Map. The last worker to return calls done.
+func (g *goroutines[T, R]) launch(j *job[T, R], done func()) {
+	var left atomic.Int32
+	left.Store(int32(j.ex.Workers()))
 	for w := range j.ex.Workers() {
-		wg.Add(1)
 		go func() {
-			defer wg.Done()
 			g.worker(j, w)
+			if left.Add(-1) == 0 {
+				done()
+			}
 		}()
 	}
-	wg.Wait()
 }
 
 // spanBufs holds the workers' buffers of spans between runs: memory

@@ -479,10 +479,14 @@ func (b *procBackend[T, R]) start(j *job[T, R]) (bool, error) {
 	return started, nil
 }
 
-// work writes the frames and waits until the run is over.
-func (b *procBackend[T, R]) work(j *job[T, R]) {
-	defer close(b.done)
-	b.run.run()
+// launch writes the frames, on a goroutine that waits until the run is
+// over.
+func (b *procBackend[T, R]) launch(j *job[T, R], done func()) {
+	go func() {
+		defer done()
+		defer close(b.done)
+		b.run.run()
+	}()
 }
 
 // stop ends the run's use of the pool. A run's own pool is shut down, and

@@ -157,12 +157,17 @@ func (b *remoteBackend[T, R]) start(j *job[T, R]) (bool, error) {
 	}
 }
 
-func (b *remoteBackend[T, R]) work(j *job[T, R]) {
+// launch lets outcomes reach the run, and calls done once the remote
+// job is over.
+func (b *remoteBackend[T, R]) launch(j *job[T, R], done func()) {
 	b.rj.open() // the trace exists now: outcomes may go to the run
-	<-b.done
-	if b.err != nil && j.ctx.Err() == nil {
-		j.short = b.err
-	}
+	go func() {
+		defer done()
+		<-b.done
+		if b.err != nil && j.ctx.Err() == nil {
+			j.short = b.err
+		}
+	}()
 }
 
 // stop waits for Run to clean up (its workers gone) before the clock stops.

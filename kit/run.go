@@ -157,10 +157,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	j.trace.reserve(min(spans, timelineMaxBars))
 	r.Trace = j.trace
 	idle := make(chan struct{}) // closed when no worker will deliver again
-	go func() {
-		be.work(j)
-		close(idle)
-	}()
+	be.launch(j, func() { close(idle) })
 
 	show := startProgress(r.Executor, t.name, len(inputs), opt.quiet)
 	type failure struct {

@@ -182,8 +182,8 @@ func mergeSpans(spans []Span, n int) []Span {
 
 // mapSpansPerWorker is about how many spans a big run records per
 // worker: more bars than a timeline's row shows apart at a notebook's
-// width. Each span costs a read of the clock and 128 bytes of fresh
-// memory (a page fault per 32 spans): 2,000 of them would make a Map of
+// width. Each span costs a read of the clock and 64 bytes of fresh
+// memory (a page fault per 64 spans): 2,000 of them would make a Map of
 // 10^4 trivial inputs cost several times what its inputs do.
 const mapSpansPerWorker = 128
 
