@@ -57,7 +57,10 @@ type job[T, R any] struct {
 	// Results, unless the run stopped early (see run). Goroutine workers
 	// write straight into it; other backends' batches are copied in.
 	results []R
-	trace   *Trace
+	// trace is the run's Run.Trace, kept here rather than beside the
+	// job: a run on memory new to the process (a notebook cell's) pays
+	// a page fault for each allocation of a size it had not made yet.
+	trace   Trace
 	chunk   int
 	perSpan int // inputs per span of the trace: see inputsPerSpan
 	out     outbox[R]
