@@ -40,23 +40,36 @@ const frameHeader = 4 + 4 + 8 + 8 + 4 + 4
 // minFrameSize is the smallest frame: a header and a small input.
 const minFrameSize = 64
 
+// minRawFrameSize is the smallest frame of inputs that travel as their
+// memory: room for 12 ints, so that small runs of one task, whose chunks
+// differ by a few inputs, have frames of one size, which lets a started
+// pool's workers go on reading from one run to the next (see goesOn).
+const minRawFrameSize = 128
+
 var frameMagic = [4]byte{'k', 'i', 't', 'Q'}
 
 // notInline is the payload length of a frame whose inputs are not in it.
 const notInline = ^uint32(0)
 
+// rawPayload marks the payload length of a frame whose inputs are plain
+// (see plainType) and travel as their memory, a copy, where gob would
+// encode them one by one.
+const rawPayload = 1 << 31
+
 // frameInputs is what a frame's payload and a worker's own pipe carry.
 type frameInputs[T any] struct{ Inputs []T }
 
-// frameWriter encodes chunks of inputs into frames. All the frames of a run
-// are encoded by one gob encoder, so that their payloads carry values only:
-// the type descriptions gob sends first are in the preamble, which every
-// worker reads once, on its own pipe, before any frame.
+// frameWriter encodes chunks of inputs into frames: plain inputs as their
+// memory, if it fits, and the others with one gob encoder for all the
+// frames of a run, so that their payloads carry values only: the type
+// descriptions gob sends first are in the preamble, which every worker
+// reads once, on its own pipe, before any frame.
 type frameWriter[T any] struct {
 	buf      bytes.Buffer
 	enc      *gob.Encoder
 	preamble []byte
 	inline   bool // payloads may travel in frames
+	plain    bool // inputs may travel as their memory
 	size     int  // of every frame
 	run      runID
 	perSpan  int // inputs a worker times as one span (job.perSpan): 1 in a small run
@@ -87,12 +100,22 @@ func newFrameWriter[T any](inputs []T, chunk int) (*frameWriter[T], error) {
 	// frame could not decode the next one: such inputs go on workers' own
 	// pipes, each with its own encoder.
 	w.inline = findInside(reflect.TypeFor[T](), func(t reflect.Type) bool { return t.Kind() == reflect.Interface }) == nil
+	w.plain = isPlain[T]()
+	first := min(chunk, len(inputs))
+	if raw := first * int(unsafe.Sizeof(*new(T))); w.plain && len(inputs) > 0 && raw <= maxFrameSize-frameHeader {
+		// The first chunk as its memory (no chunk is longer), in frames
+		// of minRawFrameSize at least.
+		for w.size < max(frameHeader+raw, minRawFrameSize) {
+			w.size *= 2
+		}
+		return w, nil
+	}
 	// Every input takes a byte at least: a chunk of more inputs than a
 	// frame has bytes is not encoded to find it does not fit.
-	if w.inline && len(inputs) > 0 && min(chunk, len(inputs)) <= maxFrameSize-frameHeader {
+	if w.inline && len(inputs) > 0 && first <= maxFrameSize-frameHeader {
 		// Room for the first chunk and half as much again.
 		w.buf.Reset()
-		if w.enc.Encode(frameInputs[T]{Inputs: inputs[:min(chunk, len(inputs))]}) == nil {
+		if w.enc.Encode(frameInputs[T]{Inputs: inputs[:first]}) == nil {
 			for w.size < frameHeader+w.buf.Len()*3/2 && w.size < maxFrameSize {
 				w.size *= 2
 			}
@@ -115,6 +138,11 @@ func (w *frameWriter[T]) encode(frames []byte, lo, hi int, inputs []T) []byte {
 	if !w.inline || len(inputs) > w.size-frameHeader {
 		return frames
 	}
+	if raw := asBytes(inputs); w.plain && len(raw) <= w.size-frameHeader {
+		binary.LittleEndian.PutUint32(f[4:], uint32(len(raw))|rawPayload)
+		copy(f[frameHeader:], raw)
+		return frames
+	}
 	w.buf.Reset()
 	if err := w.enc.Encode(frameInputs[T]{Inputs: inputs}); err != nil {
 		return frames // the worker asks for them, and its own encoder says what is wrong
@@ -132,6 +160,8 @@ type frameReader[T any] struct {
 	frame []byte          // one frame
 	r     bytes.Reader    // the payload being decoded
 	dec   *gob.Decoder
+	plain bool // T is plain: a payload may be its memory
+	raw   []T  // the inputs of the last frame whose payload was their memory
 }
 
 // newFrameReader reads frames of size bytes from the queue (see openQueue).
@@ -139,7 +169,7 @@ func newFrameReader[T any](conn syscall.RawConn, size int, preamble []byte) (*fr
 	if size < frameHeader || size > maxFrameSize {
 		return nil, fmt.Errorf("kit: frames of %d bytes", size)
 	}
-	q := &frameReader[T]{conn: conn, frame: make([]byte, size)}
+	q := &frameReader[T]{conn: conn, frame: make([]byte, size), plain: isPlain[T]()}
 	q.r.Reset(preamble)
 	q.dec = gob.NewDecoder(&q.r) // a bytes.Reader is an io.ByteReader: gob reads no further than it needs
 	var zero frameInputs[T]
@@ -168,10 +198,21 @@ func (q *frameReader[T]) next(idle func()) (frame[T], error) {
 	if size == notInline {
 		return c, nil
 	}
-	if int(size) > len(f)-frameHeader {
+	raw := size&rawPayload != 0
+	if size &^= rawPayload; int(size) > len(f)-frameHeader {
 		return frame[T]{}, fmt.Errorf("kit: frame with a payload of %d bytes", size)
 	}
-	q.r.Reset(f[frameHeader : frameHeader+int(size)])
+	payload := f[frameHeader : frameHeader+int(size)]
+	if raw {
+		// Into the room of the last frame's: the worker is done with them.
+		var ok bool
+		if q.raw, ok = fromBytes(payload, q.raw); !ok || !q.plain || len(q.raw) != c.hi-c.lo {
+			return frame[T]{}, fmt.Errorf("kit: frame for inputs %d to %d holds %d bytes of them", c.lo, c.hi, size)
+		}
+		c.inputs, c.inline = q.raw, true
+		return c, nil
+	}
+	q.r.Reset(payload)
 	var in frameInputs[T]
 	if err := q.dec.Decode(&in); err != nil {
 		return frame[T]{}, fmt.Errorf("kit: cannot decode inputs %d to %d: %w", c.lo, c.hi, err)

@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -19,8 +20,10 @@ func TestFrameSizeFitsTheFirstChunk(t *testing.T) {
 		want   int
 		inline bool
 	}{
-		{"one int", sizeOf(inputs(100), 1), minFrameSize, true},
-		{"250 ints", sizeOf(inputs(2000), 250), 1024, true},
+		{"one int", sizeOf(inputs(100), 1), minRawFrameSize, true},
+		{"one string", sizeOf([]string{"a"}, 1), minFrameSize, true},
+		{"250 ints, as their memory", sizeOf(inputs(2000), 250), 2048, true},
+		{"600 ints, gob-encoded", sizeOf(inputs(2000), 600), 4096, true},
 		{"a long slice", sizeOf([][]int{inputs(5000)}, 1), maxFrameSize, true},
 		{"interfaces", sizeOf([]any{1, "two"}, 1), minFrameSize, false},
 	} {
@@ -42,91 +45,105 @@ func sizeOf[T any](xs []T, chunk int) func() (int, bool) {
 
 // TestQueueHandsEachChunkToOneReader writes chunks the way a pool's parent
 // does and reads them with two readers the way two workers do: every chunk
-// arrives whole, exactly once, with its inputs.
+// arrives whole, exactly once, with its inputs. Strings travel gob-encoded;
+// ints as their memory, unless a chunk's memory is more than a frame holds.
 func TestQueueHandsEachChunkToOneReader(t *testing.T) {
 	xs := make([]string, 3000)
 	for i := range xs {
 		xs[i] = strings.Repeat("x", i%7) // payloads of different lengths
 	}
 	for _, chunk := range []int{1, 7} {
-		t.Run(fmt.Sprint("chunk ", chunk), func(t *testing.T) {
-			w, err := newFrameWriter(xs, chunk)
-			if err != nil {
-				t.Fatal(err)
+		t.Run(fmt.Sprint("strings, chunk ", chunk), func(t *testing.T) { checkQueue(t, xs, chunk, false) })
+	}
+	for _, chunk := range []int{1, 250} {
+		t.Run(fmt.Sprint("ints, chunk ", chunk), func(t *testing.T) { checkQueue(t, inputs(3000), chunk, true) })
+	}
+	t.Run("ints, chunk 1000", func(t *testing.T) { checkQueue(t, inputs(3000), 1000, false) })
+}
+
+// checkQueue writes xs in chunks of chunk inputs and reads them back with
+// two readers; raw says whether the frames carry the inputs' memory.
+func checkQueue[T comparable](t *testing.T, xs []T, chunk int, raw bool) {
+	w, err := newFrameWriter(xs, chunk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.run, w.perSpan = 7, 3 // carried by every frame
+	r, wr, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var frames []byte
+	for lo := 0; lo < len(xs); lo += chunk {
+		hi := min(lo+chunk, len(xs))
+		frames = w.encode(frames, lo, hi, xs[lo:hi])
+	}
+	for at := 0; at < len(frames); at += w.size {
+		if got := binary.LittleEndian.Uint32(frames[at+4:])&rawPayload != 0; got != raw {
+			t.Fatalf("frame at %d: raw %v, want %v", at, got, raw)
+		}
+	}
+	go func() {
+		// Several frames per write, as the parent writes them.
+		per := framesPerWrite * w.size
+		for len(frames) > 0 {
+			n := min(per, len(frames))
+			if _, err := wr.Write(frames[:n]); err != nil {
+				panic(err)
 			}
-			w.run, w.perSpan = 7, 3 // carried by every frame
-			r, wr, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
+			frames = frames[n:]
+		}
+		wr.Close()
+	}()
+	var (
+		mu   sync.Mutex
+		seen = make([]int, len(xs))
+		wg   sync.WaitGroup
+	)
+	for range 2 {
+		f, err := openQueue(int(r.Fd()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		conn, err := f.SyscallConn()
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := newFrameReader[T](conn, w.size, w.preamble)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				f, err := q.next(func() {})
+				lo, hi, in := f.lo, f.hi, f.inputs
+				if errors.Is(err, io.EOF) {
+					return
+				}
+				if err != nil || !f.inline || f.run != w.run || f.perSpan != w.perSpan {
+					t.Errorf("frame %d-%d: inline %v, run %d, %d per span, %v", lo, hi, f.inline, f.run, f.perSpan, err)
+					return
+				}
+				if !slices.Equal(in, xs[lo:hi]) {
+					t.Errorf("frame %d-%d holds %v", lo, hi, in)
+				}
+				mu.Lock()
+				for i := lo; i < hi; i++ {
+					seen[i]++
+				}
+				mu.Unlock()
 			}
-			defer r.Close()
-			var frames []byte
-			for lo := 0; lo < len(xs); lo += chunk {
-				hi := min(lo+chunk, len(xs))
-				frames = w.encode(frames, lo, hi, xs[lo:hi])
-			}
-			go func() {
-				// Several frames per write, as the parent writes them.
-				per := framesPerWrite * w.size
-				for len(frames) > 0 {
-					n := min(per, len(frames))
-					if _, err := wr.Write(frames[:n]); err != nil {
-						panic(err)
-					}
-					frames = frames[n:]
-				}
-				wr.Close()
-			}()
-			var (
-				mu   sync.Mutex
-				seen = make([]int, len(xs))
-				wg   sync.WaitGroup
-			)
-			for range 2 {
-				f, err := openQueue(int(r.Fd()))
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer f.Close()
-				conn, err := f.SyscallConn()
-				if err != nil {
-					t.Fatal(err)
-				}
-				q, err := newFrameReader[string](conn, w.size, w.preamble)
-				if err != nil {
-					t.Fatal(err)
-				}
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for {
-						f, err := q.next(func() {})
-						lo, hi, in := f.lo, f.hi, f.inputs
-						if errors.Is(err, io.EOF) {
-							return
-						}
-						if err != nil || !f.inline || f.run != w.run || f.perSpan != w.perSpan {
-							t.Errorf("frame %d-%d: inline %v, run %d, %d per span, %v", lo, hi, f.inline, f.run, f.perSpan, err)
-							return
-						}
-						if !slices.Equal(in, xs[lo:hi]) {
-							t.Errorf("frame %d-%d holds %q", lo, hi, in)
-						}
-						mu.Lock()
-						for i := lo; i < hi; i++ {
-							seen[i]++
-						}
-						mu.Unlock()
-					}
-				}()
-			}
-			wg.Wait()
-			for i, n := range seen {
-				if n != 1 {
-					t.Fatalf("input %d was read %d times", i, n)
-				}
-			}
-		})
+		}()
+	}
+	wg.Wait()
+	for i, n := range seen {
+		if n != 1 {
+			t.Fatalf("input %d was read %d times", i, n)
+		}
 	}
 }
 
