@@ -1028,6 +1028,7 @@ func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []spanRec)
 	run, left, first := 0, rep.Runs[1], rep.Runs[0] // the run of the next value, how many of it are left, its input
 	failed := rep.Failures
 	at, end := 0, rep.Base
+	origin := j.trace.start.UnixNano() // the trace's start, as the worker's clock reads
 	for s, length := range rep.Lens {
 		n := 1
 		if len(rep.Sizes) > 0 {
@@ -1042,7 +1043,7 @@ func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []spanRec)
 		}
 		start := end + rep.Gaps[s]
 		end = start + length
-		span := spanRec{worker: int32(w), pid: int32(c.pid), input: first, start: j.trace.at(start), end: j.trace.at(end)}
+		span := spanRec{worker: int32(w), pid: int32(c.pid), input: first, start: time.Duration(start - origin), end: time.Duration(end - origin)}
 		for len(failed) > 0 && failed[0].K < at+n {
 			span.err, failed = true, failed[1:]
 		}
