@@ -463,7 +463,7 @@ func (b *procBackend[T, R]) start(j *job[T, R]) (bool, error) {
 	frames.run = s.nextRun()
 	b.run = &procRun[T, R]{j: j, s: s, p: p, id: frames.run, frames: frames, reported: newOutcomes(len(j.inputs)),
 		wake: make(chan struct{}, 1), over: make(chan struct{}), ended: make(chan struct{}), cpu: make([]workerCPU, len(p.workers)),
-		plainIn: isPlain[T](), buf: &s.frames}
+		buf: &s.frames}
 	b.done = make(chan struct{})
 	// Stopping the run early (WithFailFast, a cancelled context) kills the
 	// workers; ending it normally must not.
@@ -758,12 +758,11 @@ func (s *procSession[T, R]) read(w int, c *child) error {
 // procRun is one Map on a pool: it fills the queue, and the session's
 // readers hand it the workers' reports, until every input has an outcome.
 type procRun[T, R any] struct {
-	j       *job[T, R]
-	s       *procSession[T, R]
-	p       *procPool
-	id      runID
-	frames  *frameWriter[T]
-	plainIn bool // inputs asked for travel as their memory (see plainType), as the workers decide once too
+	j      *job[T, R]
+	s      *procSession[T, R]
+	p      *procPool
+	id     runID
+	frames *frameWriter[T] // its plain says whether inputs asked for travel as their memory, as the workers' readers decide too
 
 	reported *outcomes    // the inputs whose outcome reached the run
 	claimed  atomic.Int64 // how many have their outcome
@@ -973,7 +972,7 @@ func (r *procRun[T, R]) sendInputs(w int, c *child, lo, hi int) error {
 		return fmt.Errorf("kit: worker asked for inputs %d to %d", lo, hi)
 	}
 	var buf bytes.Buffer
-	if r.plainIn {
+	if r.frames.plain {
 		buf.Write(asBytes(r.j.inputs[lo:hi]))
 	} else if err := gob.NewEncoder(&buf).Encode(frameInputs[T]{Inputs: r.j.inputs[lo:hi]}); err != nil {
 		// An interface holding a type gob does not know: those inputs

@@ -141,7 +141,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 		return notRun(err)
 	}
 
-	j.trace = Trace{start: time.Now(), Name: r.Executor, Workers: workers}
+	j.trace = newTrace(r.Executor, workers)
 	j.trace.label = func(i int) string { return label(inputs[i]) }
 	// One span per input of a small run: room for them all, so that none
 	// is copied as they come. A big run makes a span per perSpan inputs

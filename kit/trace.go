@@ -91,7 +91,13 @@ type Trace struct {
 
 // NewTrace starts an empty trace for workers numbered 0..workers-1.
 func NewTrace(name string, workers int) *Trace {
-	return &Trace{start: time.Now(), Name: name, Workers: workers}
+	t := newTrace(name, workers)
+	return &t
+}
+
+// newTrace is NewTrace's trace as a value, for a run's job to hold.
+func newTrace(name string, workers int) Trace {
+	return Trace{start: time.Now(), Name: name, Workers: workers}
 }
 
 // Begin records that worker started on input (its index, or -1) and returns

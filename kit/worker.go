@@ -457,7 +457,7 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 		}
 		w.readers[key] = queue
 	}
-	plainIn, plainOut := isPlain[T](), isPlain[R]()
+	plainIn, plainOut := queue.plain, isPlain[R]()
 	return func() {
 		// Results wait in pending until the worker is about to wait for work,
 		// or has held them for flushEvery: quick inputs' results travel
