@@ -66,15 +66,13 @@ func TestBenchJSON(t *testing.T) {
 		}
 	}
 	perInput := func(ex Executor) float64 {
-		var fastest time.Duration
-		for k := range 5 {
+		fastest := time.Duration(math.MaxInt64)
+		for range 5 {
 			r := Map(ex, identityTask, xs)
 			if r.Err != nil {
 				t.Fatal(r.Err)
 			}
-			if k == 0 || r.Timing.Wall < fastest {
-				fastest = r.Timing.Wall
-			}
+			fastest = min(fastest, r.Timing.Wall)
 		}
 		return us(fastest) / float64(len(xs))
 	}
