@@ -102,22 +102,48 @@ func (b *batch[R]) add(v R, err error) {
 // never blocks a worker, and the outbox holds only what the collector has
 // not caught up with (a channel that never blocks would need room for
 // every input from the start).
+//
+// The collector is woken when the batch that brings the last outcome
+// comes, and on a failure; not for every batch, unless eager: waking a
+// goroutine costs a wake-up of a sleeping thread, more than a quick
+// chunk's inputs. Progress counts what arrived here (arrived).
 type outbox[R any] struct {
-	mu      sync.Mutex
-	batches []batch[R]
-	ready   chan struct{} // has a token when batches may be waiting
+	mu        sync.Mutex
+	batches   []batch[R]
+	total     int           // how many outcomes the run needs
+	delivered int           // how many came, a duplicate counted twice
+	eager     bool          // wake the collector for every batch
+	ready     chan struct{} // has a token when batches may be waiting
 }
 
-// newOutbox is an empty outbox with room for a few batches: growing
-// from nothing would allocate as many times again, on the workers' side.
-func newOutbox[R any]() outbox[R] {
-	return outbox[R]{batches: make([]batch[R], 0, 8), ready: make(chan struct{}, 1)}
+// newOutbox is an empty outbox for a run of total inputs, with room for a
+// few batches: growing from nothing would allocate as many times again, on
+// the workers' side.
+func newOutbox[R any](total int, eager bool) outbox[R] {
+	return outbox[R]{batches: make([]batch[R], 0, 8), total: total, eager: eager, ready: make(chan struct{}, 1)}
 }
 
 func (o *outbox[R]) put(b batch[R]) {
 	o.mu.Lock()
 	o.batches = append(o.batches, b)
+	o.delivered += len(b.values)
+	wake := o.eager || b.errs != nil || o.delivered >= o.total
 	o.mu.Unlock()
+	if wake {
+		o.poke()
+	}
+}
+
+// arrived is how many outcomes came, at most total: a duplicate (a
+// backend that redelivers) may count for one still to come.
+func (o *outbox[R]) arrived() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return min(o.delivered, o.total)
+}
+
+// poke wakes the collector, if it is not awake already.
+func (o *outbox[R]) poke() {
 	select {
 	case o.ready <- struct{}{}:
 	default: // a token is waiting already: the collector will look

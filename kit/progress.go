@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"parallelgo.dev/course/kit/internal/notebook"
@@ -16,7 +15,7 @@ import (
 // Live progress for long runs: a bar updated in place in a GoNB cell, one
 // line rewritten with \r on a terminal, nothing in tests, in worker
 // processes, or when stderr is a file or a pipe. It redraws at a fixed
-// rate, however many inputs the run has: workers only add to a count.
+// rate, however many inputs the run has, from a count the run keeps.
 
 const (
 	progressAfter = time.Second            // short runs show nothing
@@ -31,7 +30,7 @@ type progress struct {
 	start time.Time
 	id    string // GoNB display id; "" on a terminal
 
-	count atomic.Int64 // inputs done
+	count func() int // how many inputs have their outcome
 
 	mu    sync.Mutex
 	shown bool
@@ -39,12 +38,14 @@ type progress struct {
 	ended chan struct{}
 }
 
-func startProgress(executor, task string, total int, quiet bool) *progress {
+// startProgress shows how many of a run's total inputs count says are done,
+// unless quiet or there is nowhere to show it.
+func startProgress(executor, task string, total int, quiet bool, count func() int) *progress {
 	inCell := InNotebook()
 	if quiet || isWorker() || inTest() || (!inCell && !stderrIsTerminal()) {
 		return nil
 	}
-	p := &progress{title: fmt.Sprintf("%s %s", executor, task), total: total, start: time.Now(),
+	p := &progress{title: fmt.Sprintf("%s %s", executor, task), total: total, start: time.Now(), count: count,
 		stop: make(chan struct{}), ended: make(chan struct{})}
 	if inCell {
 		p.id = "kit_progress_" + notebook.UniqueID()
@@ -72,15 +73,8 @@ func (p *progress) loop() {
 	}
 }
 
-func (p *progress) add(n int) {
-	if p == nil {
-		return
-	}
-	p.count.Add(int64(n))
-}
-
 func (p *progress) draw() {
-	done := int(p.count.Load())
+	done := min(p.count(), p.total)
 	p.mu.Lock()
 	p.shown = true
 	p.mu.Unlock()

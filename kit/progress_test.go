@@ -6,11 +6,10 @@ import (
 )
 
 func TestProgressIsSilentInTests(t *testing.T) {
-	if p := startProgress("Threads(2)", "x", 10, false); p != nil {
+	if p := startProgress("Threads(2)", "x", 10, false, func() int { return 0 }); p != nil {
 		t.Error("progress would draw in a test")
 	}
 	var p *progress // what a silent run holds: every method is a no-op
-	p.add(1)
 	p.done()
 }
 

@@ -130,7 +130,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	j := &job[T, R]{ctx: ctx, stop: cancel, ex: ex, task: t, inputs: inputs, results: r.Results, chunk: ex.chunkSize(len(inputs)),
-		perSpan: inputsPerSpan(len(inputs), workers), out: newOutbox[R]()}
+		perSpan: inputsPerSpan(len(inputs), workers), out: newOutbox[R](len(inputs), opt.each != nil)}
 	be := newBackend[T, R](ex)
 	started, err := be.start(j)
 	if started {
@@ -159,7 +159,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	idle := make(chan struct{}) // closed when no worker will deliver again
 	be.launch(j, func() { close(idle) })
 
-	show := startProgress(r.Executor, t.name, len(inputs), opt.quiet)
+	show := startProgress(r.Executor, t.name, len(inputs), opt.quiet, j.out.arrived)
 	type failure struct {
 		input int
 		err   error
@@ -178,7 +178,6 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 			}
 			finished.addRange(b.lo, hi)
 			pending -= len(b.values)
-			show.add(len(b.values))
 			return
 		}
 		fresh := 0
@@ -202,7 +201,6 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 			}
 		}
 		pending -= fresh
-		show.add(fresh)
 	}
 	got := make([]batch[R], 0, 8) // swapped with the outbox's: see outbox.take
 	drain := func() {
