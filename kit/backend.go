@@ -142,6 +142,9 @@ func (o *outbox[R]) arrived() int {
 	return min(o.delivered, o.total)
 }
 
+// full reports whether every outcome came.
+func (o *outbox[R]) full() bool { return o.arrived() == o.total }
+
 // poke wakes the collector, if it is not awake already.
 func (o *outbox[R]) poke() {
 	select {
@@ -177,11 +180,14 @@ func (j *job[T, R]) take() (lo, hi int, ok bool) {
 }
 
 // deliver passes a worker's outcomes on: the spans to the trace (which
-// copies them, so the caller may reuse spans), the batch to the collector. Once the run has stopped, spans no longer count (the
-// trace has ended). A failure stops a WithFailFast run, after its batch is
-// sent, so that the collector, stopping, still finds it.
+// copies them, so the caller may reuse spans), the batch to the collector.
+// Once the run has stopped early, spans no longer count (the trace has
+// ended); after a run that got every outcome they still do, until the
+// backend's stop returns: a Remote may report a duplicate's work after the
+// result that ended the run. A failure stops a WithFailFast run, after its
+// batch is sent, so that the collector, stopping, still finds it.
 func (j *job[T, R]) deliver(b batch[R], spans []Span) {
-	if len(spans) > 0 && j.ctx.Err() == nil {
+	if len(spans) > 0 && (j.ctx.Err() == nil || j.out.full()) {
 		j.trace.addSpans(spans)
 	}
 	j.hand(b)
