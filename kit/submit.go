@@ -128,7 +128,7 @@ func (c *poolCall[T, R]) send(w *child) (sent bool, err error) {
 // the error of w's pipe if w died first.
 func (c *poolCall[T, R]) receive(w *child) error {
 	var rep callReport[R]
-	err := w.dec.Decode(&rep)
+	err := w.answers.Decode(&rep)
 	if err == nil && c.stopKill != nil && !c.stopKill() {
 		// ctx ended just as the answer came: w is being killed, and
 		// dies, but the answer stands.

@@ -37,6 +37,7 @@ const (
 	resultFD  = 4 // to the parent: hello once ready, then reports
 	queueFD   = 5 // the queue of frames shared by all the pool's workers
 	slotsFD   = 6 // the pool's shared memory
+	answerFD  = 7 // to the parent: answers to Submits
 )
 
 // workerTasks is read lazily, not in an init func: the package-level tasks
@@ -247,18 +248,20 @@ func (rep *report[R]) span(start, end int64, n int) {
 	rep.end = end
 }
 
-// check makes sure the parts of rep, a report on a run of n inputs, agree.
-func (rep *report[R]) check(n int) error {
+// check makes sure the parts of rep, a report on a run of n inputs with
+// values values (len(rep.Values), unless they are still to be read),
+// agree.
+func (rep *report[R]) check(n, values int) error {
 	if len(rep.Runs)%2 != 0 {
 		return fmt.Errorf("kit: worker sent a broken report (%d numbers of runs)", len(rep.Runs))
 	}
-	values := 0
+	inRuns := 0
 	for k := 0; k < len(rep.Runs); k += 2 {
 		lo, c := rep.Runs[k], rep.Runs[k+1]
 		if lo < 0 || c <= 0 || lo > n-c {
 			return fmt.Errorf("kit: worker sent results for inputs %d to %d of %d", lo, lo+c, n)
 		}
-		values += c
+		inRuns += c
 	}
 	spanned := len(rep.Lens)
 	if len(rep.Sizes) > 0 {
@@ -272,14 +275,14 @@ func (rep *report[R]) check(n int) error {
 	}
 	last := -1
 	for _, f := range rep.Failures {
-		if f.K <= last || f.K >= len(rep.Values) {
-			return fmt.Errorf("kit: worker sent a failure at %d of %d results", f.K, len(rep.Values))
+		if f.K <= last || f.K >= values {
+			return fmt.Errorf("kit: worker sent a failure at %d of %d results", f.K, values)
 		}
 		last = f.K
 	}
-	if values != len(rep.Values) || spanned != values || len(rep.Gaps) != len(rep.Lens) ||
+	if inRuns != values || spanned != values || len(rep.Gaps) != len(rep.Lens) ||
 		(len(rep.Sizes) > 0 && len(rep.Sizes) != len(rep.Lens)) {
-		return fmt.Errorf("kit: worker sent a broken report (%d results, %d in runs, %d in spans)", len(rep.Values), values, spanned)
+		return fmt.Errorf("kit: worker sent a broken report (%d results, %d in runs, %d in spans)", values, inRuns, spanned)
 	}
 	return nil
 }
@@ -328,7 +331,10 @@ const flushEvery = time.Millisecond
 
 // workerConn is a worker's side of its pool, for the runs it serves.
 type workerConn struct {
-	enc      *gob.Encoder // to the parent
+	enc      *gob.Encoder // to the parent, on out
+	answers  *gob.Encoder // to the parent, answers to Submits
+	out      *os.File
+	raw      []byte // room for a raw report (procreport.go)
 	queue    *os.File
 	conn     syscall.RawConn // the queue's, for reads that give up when a run ends
 	slot     *slot
@@ -371,7 +377,7 @@ func servePool() {
 	if err != nil {
 		workerFail(err)
 	}
-	w := &workerConn{enc: gob.NewEncoder(out), slot: (&slots{mem: mem}).at(s.Slot), payloads: make(chan []byte), readers: map[string]any{}, calls: map[string]*callDecoder{}}
+	w := &workerConn{enc: gob.NewEncoder(out), out: out, answers: gob.NewEncoder(os.NewFile(answerFD, "kit-answers")), slot: (&slots{mem: mem}).at(s.Slot), payloads: make(chan []byte), readers: map[string]any{}, calls: map[string]*callDecoder{}}
 	if w.queue, err = openQueue(queueFD); err == nil {
 		w.conn, err = w.queue.SyscallConn()
 	}
@@ -477,13 +483,20 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 			pending.Need, pending.Lo, pending.Hi, pending.Done = rep.Need, rep.Lo, rep.Hi, rep.Done
 			now := readOwnCPU()
 			pending.User, pending.Sys = now.user-cpu.user, now.sys-cpu.sys
-			out := pending
-			if plainOut {
-				out.Values, out.Raw = nil, asBytes(pending.Values)
+			if canTravelRaw(&pending, plainOut) {
+				w.raw = appendRawReport(w.raw[:0], &pending)
+				if _, err := w.out.Write(w.raw); err != nil {
+					os.Exit(3) // the parent is gone
+				}
+			} else {
+				out := pending
+				if plainOut {
+					out.Values, out.Raw = nil, asBytes(pending.Values)
+				}
+				out.Gaps, out.GapsRaw = nil, asBytes(pending.Gaps)
+				out.Lens, out.LensRaw = nil, asBytes(pending.Lens)
+				sendReport(w, out)
 			}
-			out.Gaps, out.GapsRaw = nil, asBytes(pending.Gaps)
-			out.Lens, out.LensRaw = nil, asBytes(pending.Lens)
-			sendReport(w, out)
 			pending.clear()
 			flushed = clock.now()
 		}
@@ -631,9 +644,9 @@ func serveCall[T, R any](t *TaskFunc[T, R], w *workerConn, c callOrder) {
 	w.slot.running.Store(1)
 	res, _ := callOne(t, 0, in.X, start)
 	rep := callReport[R]{Value: res.Value, Failed: res.Failed, Panic: res.Panic, Stack: res.Stack}
-	if err := w.enc.Encode(rep); err != nil {
+	if err := w.answers.Encode(rep); err != nil {
 		rep = callReport[R]{Failed: true, Panic: "kit: the result cannot be sent to the parent process: " + err.Error()}
-		if w.enc.Encode(rep) != nil {
+		if w.answers.Encode(rep) != nil {
 			os.Exit(3)
 		}
 	}

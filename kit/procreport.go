@@ -1,0 +1,114 @@
+package kit
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"unsafe"
+)
+
+// A worker's reports travel on its own pipe to the parent. Most are plain
+// results without a failure (numbers, say): those travel as their memory
+// behind a header of counts, a raw report, which the parent reads straight
+// into the run's Results. The others (failures, results gob must encode,
+// a worker asking for inputs or leaving a run) travel with gob.
+//
+// A raw report begins with rawReportTag's byte, which no gob message can
+// begin with (gob's lengths begin with a byte count of 1 to 8, or a byte
+// below 0x80), so that the parent tells the two apart by the first byte.
+
+// rawReportTag is the first byte of a raw report.
+const rawReportTag = 0x80
+
+// rawReportHeader is the header of a raw report: the tag word, then the
+// report's Run, Base, User and Sys, then how many numbers its Runs, its
+// spans (Gaps and Lens each), its Sizes and how many bytes its values
+// have. The arrays follow in that order, the values last.
+type rawReportHeader [9]uint64
+
+// canTravelRaw says whether rep may travel as a raw report: its values
+// are plain, none failed, and it carries no flag.
+func canTravelRaw[R any](rep *report[R], plainOut bool) bool {
+	return plainOut && len(rep.Failures) == 0 && !rep.Need && !rep.Done
+}
+
+// appendRawReport appends rep as a raw report to buf.
+func appendRawReport[R any](buf []byte, rep *report[R]) []byte {
+	h := rawReportHeader{rawReportTag, uint64(rep.Run), uint64(rep.Base), uint64(rep.User), uint64(rep.Sys),
+		uint64(len(rep.Runs)), uint64(len(rep.Lens)), uint64(len(rep.Sizes)), uint64(len(asBytes(rep.Values)))}
+	for _, v := range h {
+		buf = binary.LittleEndian.AppendUint64(buf, v)
+	}
+	for _, b := range [][]byte{asBytes(rep.Runs), asBytes(rep.Gaps), asBytes(rep.Lens), asBytes(rep.Sizes), asBytes(rep.Values)} {
+		buf = append(buf, b...)
+	}
+	return buf
+}
+
+// isRawReport says whether the next report on r is a raw one.
+func isRawReport(r *bufio.Reader) (bool, error) {
+	b, err := r.Peek(1)
+	if err != nil {
+		return false, err
+	}
+	return b[0] == rawReportTag, nil
+}
+
+// readRawHeader reads the header of a raw report from r.
+func readRawHeader(r *bufio.Reader) (h rawReportHeader, err error) {
+	var b [len(h) * 8]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return h, err
+	}
+	for k := range h {
+		h[k] = binary.LittleEndian.Uint64(b[8*k:])
+	}
+	if h[0] != rawReportTag {
+		return h, fmt.Errorf("kit: worker sent a broken report header %v", h)
+	}
+	return h, nil
+}
+
+// run is the id of the run the report is about.
+func (h rawReportHeader) run() runID { return runID(h[1]) }
+
+// rest is how many bytes of the report follow its header, for a reader
+// that skips it: counts the parent cannot use (a run that is over) are
+// read past, whatever they are.
+func (h rawReportHeader) rest() uint64 {
+	return 8*(h[5]+2*h[6]+h[7]) + h[8]
+}
+
+// readRaw reads the rest of a raw report whose header is h from r into
+// rep, all but its values, which are left on r: it returns how many bytes
+// they take. A report on a run of n inputs has no more values or spans
+// than that: a broken stream makes an error, not a huge allocation.
+func readRaw[R any](r *bufio.Reader, h rawReportHeader, rep *report[R], n int) (valueBytes int, err error) {
+	var zero R
+	runs, spans, sizes, values := h[5], h[6], h[7], h[8]
+	if runs > 2*uint64(n) || spans > uint64(n) || sizes > spans || values > uint64(n)*uint64(unsafe.Sizeof(zero)) {
+		return 0, fmt.Errorf("kit: worker sent a report on %d runs of inputs, %d spans and %d bytes of results, for a run of %d inputs", runs/2, spans, values, n)
+	}
+	rep.clear()
+	rep.Values = nil // a gob report's went on to the run; a raw report's go in place
+	rep.Run, rep.Base, rep.User, rep.Sys = h.run(), int64(h[2]), int64(h[3]), int64(h[4])
+	rep.Runs = growTo(rep.Runs, int(runs))
+	rep.Gaps = growTo(rep.Gaps, int(spans))
+	rep.Lens = growTo(rep.Lens, int(spans))
+	rep.Sizes = growTo(rep.Sizes, int(sizes))
+	for _, b := range [][]byte{asBytes(rep.Runs), asBytes(rep.Gaps), asBytes(rep.Lens), asBytes(rep.Sizes)} {
+		if _, err := io.ReadFull(r, b); err != nil {
+			return 0, err
+		}
+	}
+	return int(values), nil
+}
+
+// growTo is xs with length n, reusing its room.
+func growTo[T any](xs []T, n int) []T {
+	if cap(xs) < n {
+		return make([]T, n)
+	}
+	return xs[:n]
+}
