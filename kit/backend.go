@@ -266,58 +266,69 @@ func (g *goroutines[T, R]) launch(j *job[T, R], done func()) {
 // thousand trivial inputs costs.
 var spanBufs = sync.Pool{New: func() any { return new([64]spanRec) }}
 
-// worker is worker w: it runs chunks until none is left. It reads the
-// clock once per span (a span starts when the one before it ended), and
-// in a big run checks the context once per span, not once per input.
-// Its spans go to the trace when its buffer is full, and with each batch.
-// They are records as the trace keeps them, small, with small frames
-// around them: a worker goroutine starts with a stack of a few kB, and
-// growing it costs a Map of a few thousand inputs a quarter of its time.
+// worker is worker w: it runs chunks until none is left, and delivers
+// each one's outcomes and spans. Its spans are records as the trace keeps
+// them, small, and its frames are small: a worker goroutine starts with a
+// stack of a few kB, and growing it costs a Map of a few thousand inputs a
+// quarter of its time. So runChunk, whose frame is the biggest, has
+// returned before the delivery, which reaches deepest (down to waking the
+// collector).
 func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
 	buf := spanBufs.Get().(*[64]spanRec)
 	defer spanBufs.Put(buf)
-	spans := buf[:0] // the trace copies what it is given
 	for {
 		lo, hi, ok := j.take()
 		if !ok {
 			return
 		}
-		// The results go straight into place: a buffer per chunk would
-		// be as much fresh memory again as the results, and a copy.
-		b := batch[R]{lo: lo, values: j.results[lo:lo:hi], inPlace: true}
-		span := spanRec{worker: int32(w), input: lo, start: j.trace.Since()}
-		size := j.perSpan // inputs in the span, unless it goes on
-		for i := lo; i < hi; {
-			end := min(span.input+size, hi)
-			var failure *TaskError
-			i, failure = runInputs(j, &b, i, end)
-			if failure != nil {
-				failure.Worker, span.err = w, true
-			}
-			stop := failure != nil && j.ex.failFast
-			if i < end && !stop {
-				continue // the rest of the span, after a failure
-			}
-			now := j.trace.Since()
-			var goOn bool
-			if size, goOn = spanGoesOn(j.perSpan, size, now-span.start); goOn && i < hi && !span.err && j.ctx.Err() == nil {
-				continue
-			}
-			size = j.perSpan
-			span.end = now
-			if len(spans) == cap(spans) {
-				j.deliverRecs(batch[R]{}, spans) // the spans alone
-				spans = spans[:0]
-			}
-			spans = appendSpan(spans, span, i-span.input)
-			if stop || j.ctx.Err() != nil {
-				break
-			}
-			span = spanRec{worker: int32(w), input: i, start: span.end}
+		b, spans, more := runChunk(j, w, lo, hi, buf[:0])
+		j.deliverRecs(b, spans) // the trace copies them
+		if !more {
+			return
 		}
-		j.deliverRecs(b, spans)
-		spans = spans[:0]
 	}
+}
+
+// runChunk runs inputs [lo, hi) of j as worker w, and returns their
+// outcomes, the spans not delivered yet (in the room of spans), and
+// whether to go on. It reads the clock once per span (a span starts when
+// the one before it ended), and in a big run checks the context once per
+// span, not once per input. When spans is full it delivers them alone.
+func runChunk[T, R any](j *job[T, R], w, lo, hi int, spans []spanRec) (b batch[R], _ []spanRec, more bool) {
+	// The results go straight into place: a buffer per chunk would be as
+	// much fresh memory again as the results, and a copy.
+	b = batch[R]{lo: lo, values: j.results[lo:lo:hi], inPlace: true}
+	span := spanRec{worker: int32(w), input: lo, start: j.trace.Since()}
+	size := j.perSpan // inputs in the span, unless it goes on
+	for i := lo; i < hi; {
+		end := min(span.input+size, hi)
+		var failure *TaskError
+		i, failure = runInputs(j, &b, i, end)
+		if failure != nil {
+			failure.Worker, span.err = w, true
+		}
+		stop := failure != nil && j.ex.failFast
+		if i < end && !stop {
+			continue // the rest of the span, after a failure
+		}
+		now := j.trace.Since()
+		var goOn bool
+		if size, goOn = spanGoesOn(j.perSpan, size, now-span.start); goOn && i < hi && !span.err && j.ctx.Err() == nil {
+			continue
+		}
+		size = j.perSpan
+		span.end = now
+		if len(spans) == cap(spans) {
+			j.deliverRecs(batch[R]{}, spans) // the spans alone
+			spans = spans[:0]
+		}
+		spans = appendSpan(spans, span, i-span.input)
+		if stop || j.ctx.Err() != nil {
+			return b, spans, false
+		}
+		span = spanRec{worker: int32(w), input: i, start: span.end}
+	}
+	return b, spans, true
 }
 
 // runInputs runs inputs [i, end) of j, adding their outcomes to b, until
