@@ -59,10 +59,12 @@ type child struct {
 	slot    int
 	own     *os.File     // our end of its own pipe; closing it ends the worker
 	dec     *gob.Decoder // its reports, read from results
-	answers *gob.Decoder // its answers to Submits, on a pipe of their own
-	stderr  *proc.Tail
+	answers *gob.Decoder // its answers to Submits, on a pipe of their own, read from answerBuf
 
-	results *bufio.Reader // its result pipe, buffered: raw reports (procreport.go) and gob's
+	answerBuf *bufio.Reader // gob's answers and raw ones (procraw.go)
+	stderr    *proc.Tail
+
+	results *bufio.Reader // its result pipe, buffered: raw reports (procraw.go) and gob's
 	scratch []byte        // room for the values of a raw report that cannot go in place
 	ready   atomic.Bool   // it said hello
 
@@ -199,7 +201,8 @@ func (p *procPool) start(w int, run *runOrder) (*child, error) {
 	// caller's thread sleeps in read and the kernel wakes it when the
 	// answer comes, a round trip 10 % shorter than through the poller.
 	_ = ansR.Fd()
-	c.answers = gob.NewDecoder(ansR)
+	c.answerBuf = bufio.NewReader(ansR)
+	c.answers = gob.NewDecoder(c.answerBuf)
 	// If the child is already dead, its hello says how.
 	if _, err := ownW.Write(setup{Slot: w, SlotsSize: len(p.slots.mem), Run: run != nil}.bytes()); err == nil && run != nil {
 		_ = c.ownEnc.Encode(order{Run: run})
@@ -313,6 +316,14 @@ func (c *child) send(o order) error {
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
 	return c.ownEnc.Encode(o)
+}
+
+// sendRaw sends the worker b, a raw call (procraw.go), on its own pipe.
+func (c *child) sendRaw(b []byte) error {
+	c.sendMu.Lock()
+	defer c.sendMu.Unlock()
+	_, err := c.own.Write(b)
+	return err
 }
 
 func (c *child) kill() { _ = c.cmd.Process.Kill() }
@@ -730,7 +741,7 @@ func (s *procSession[T, R]) read(w int, c *child) error {
 		err error
 	)
 	for {
-		if raw, err := isRawReport(c.results); err != nil {
+		if raw, err := nextIsRaw(c.results); err != nil {
 			return err
 		} else if raw {
 			if err := s.readRaw(w, c, &rep); err != nil {
@@ -787,7 +798,7 @@ func (s *procSession[T, R]) read(w int, c *child) error {
 	}
 }
 
-// readRaw handles a raw report of c (see procreport.go), read into rep.
+// readRaw handles a raw report of c (see procraw.go), read into rep.
 func (s *procSession[T, R]) readRaw(w int, c *child, rep *report[R]) error {
 	h, err := readRawHeader(c.results)
 	if err != nil {
@@ -1053,7 +1064,7 @@ func (r *procRun[T, R]) accept(w int, c *child, rep *report[R], spans []spanRec)
 	return r.take(w, c, rep, stale, fresh, false, spans)
 }
 
-// acceptRaw is accept for a raw report (see procreport.go) whose values,
+// acceptRaw is accept for a raw report (see procraw.go) whose values,
 // valueBytes of them, are still on c's pipe: it reads them straight into
 // the run's results, where they belong, those of inputs already reported
 // excepted.

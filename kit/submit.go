@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Future is the result of a [Submit] that may not be ready yet, like the
@@ -112,14 +114,23 @@ func (c *poolCall[T, R]) send(w *child) (sent bool, err error) {
 	if c.stopWait != nil && !c.stopWait() {
 		return false, nil // the future has its error already
 	}
-	payload, fresh, encErr := w.encodeCall(c.t.name, callInput[T]{c.input})
-	if encErr != nil {
-		c.f.complete(*new(R), &TaskError{Task: c.t.name, Arg: label(c.input), Worker: w.slot,
-			Exit: "its input cannot be sent to a worker process: " + encErr.Error()})
-		return false, nil
+	// A plain input travels as its memory, in a raw call (procraw.go);
+	// others in the worker's gob stream of the task's calls.
+	var payload []byte
+	fresh, plain := false, isPlain[T]() && unsafe.Sizeof(c.input) <= maxRawCall
+	if !plain {
+		var encErr error
+		if payload, fresh, encErr = w.encodeCall(c.t.name, callInput[T]{c.input}); encErr != nil {
+			c.f.complete(*new(R), &TaskError{Task: c.t.name, Arg: label(c.input), Worker: w.slot,
+				Exit: "its input cannot be sent to a worker process: " + encErr.Error()})
+			return false, nil
+		}
 	}
 	if c.ctx.Done() != nil {
 		c.stopKill = context.AfterFunc(c.ctx, w.kill)
+	}
+	if plain {
+		return true, w.sendRaw(appendRawCall(nil, c.t.name, asBytes([]T{c.input})))
 	}
 	return true, w.send(order{Run: &runOrder{Task: c.t.name, Call: &callOrder{Input: payload, Fresh: fresh}}})
 }
@@ -127,8 +138,19 @@ func (c *poolCall[T, R]) send(w *child) (sent bool, err error) {
 // receive reads worker w's answer and completes the future, or returns
 // the error of w's pipe if w died first.
 func (c *poolCall[T, R]) receive(w *child) error {
+	// A plain result that did not fail comes as its memory, in a raw
+	// answer (procraw.go); the rest with gob.
 	var rep callReport[R]
-	err := w.answers.Decode(&rep)
+	raw, err := nextIsRaw(w.answerBuf)
+	if err == nil && raw {
+		var v [1]R
+		if _, err = w.answerBuf.Discard(1); err == nil {
+			_, err = io.ReadFull(w.answerBuf, asBytes(v[:]))
+		}
+		rep.Value = v[0]
+	} else if err == nil {
+		err = w.answers.Decode(&rep)
+	}
 	if err == nil && c.stopKill != nil && !c.stopKill() {
 		// ctx ended just as the answer came: w is being killed, and
 		// dies, but the answer stands.

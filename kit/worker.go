@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/gob"
@@ -139,8 +140,9 @@ type runOrder struct {
 // worker form one gob stream, so that type descriptions travel once: Fresh
 // starts a new stream (the parent's encoder failed, and was replaced).
 type callOrder struct {
-	Input []byte // a callInput value
+	Input []byte // a callInput value, or the input's memory if Raw
 	Fresh bool
+	Raw   bool // not sent: the call came raw (procraw.go)
 }
 
 // callReport is a worker's answer to a Submit: its one result, without
@@ -331,16 +333,18 @@ const flushEvery = time.Millisecond
 
 // workerConn is a worker's side of its pool, for the runs it serves.
 type workerConn struct {
-	enc      *gob.Encoder // to the parent, on out
-	answers  *gob.Encoder // to the parent, answers to Submits
-	out      *os.File
-	raw      []byte // room for a raw report (procreport.go)
-	queue    *os.File
-	conn     syscall.RawConn // the queue's, for reads that give up when a run ends
-	slot     *slot
-	payloads chan []byte    // inputs asked for
-	readers  map[string]any // a *frameReader per task and frames, see serveRun
-	calls    map[string]*callDecoder
+	enc        *gob.Encoder // to the parent, on out
+	answers    *gob.Encoder // to the parent, answers to Submits (gob's), on answerPipe
+	answerPipe *os.File
+	out        *os.File
+	raw        []byte // room for a raw report (procraw.go)
+	answer     []byte // and for a raw answer
+	queue      *os.File
+	conn       syscall.RawConn // the queue's, for reads that give up when a run ends
+	slot       *slot
+	payloads   chan []byte    // inputs asked for
+	readers    map[string]any // a *frameReader per task and frames, see serveRun
+	calls      map[string]*callDecoder
 }
 
 // callDecoder reads the stream of one task's Submit inputs (callOrder).
@@ -372,12 +376,28 @@ func servePool() {
 	} else if err != nil {
 		workerFail(fmt.Errorf("no pipe from a parent (%v); was it started by kit.Processes?", err))
 	}
-	orders := gob.NewDecoder(own) // it reads what follows the setup
+	// Orders follow the setup: gob's, and raw calls (procraw.go), told
+	// apart by their first byte. A bufio.Reader is an io.ByteReader: gob
+	// reads no further than it needs.
+	ownBuf := bufio.NewReader(own)
+	orders := gob.NewDecoder(ownBuf)
+	readOrder := func(o *order) error {
+		if raw, err := nextIsRaw(ownBuf); err != nil || !raw {
+			return orders.Decode(o)
+		}
+		task, input, err := readRawCall(ownBuf)
+		if err != nil {
+			workerFail(err)
+		}
+		*o = order{Run: &runOrder{Task: task, Call: &callOrder{Input: input, Raw: true}}}
+		return nil
+	}
 	mem, err := mapShared(slotsFD, s.SlotsSize)
 	if err != nil {
 		workerFail(err)
 	}
-	w := &workerConn{enc: gob.NewEncoder(out), out: out, answers: gob.NewEncoder(os.NewFile(answerFD, "kit-answers")), slot: (&slots{mem: mem}).at(s.Slot), payloads: make(chan []byte), readers: map[string]any{}, calls: map[string]*callDecoder{}}
+	w := &workerConn{enc: gob.NewEncoder(out), out: out, answerPipe: os.NewFile(answerFD, "kit-answers"), slot: (&slots{mem: mem}).at(s.Slot), payloads: make(chan []byte), readers: map[string]any{}, calls: map[string]*callDecoder{}}
+	w.answers = gob.NewEncoder(w.answerPipe)
 	if w.queue, err = openQueue(queueFD); err == nil {
 		w.conn, err = w.queue.SyscallConn()
 	}
@@ -387,7 +407,7 @@ func servePool() {
 	var first func()
 	if s.Run {
 		var o order
-		if err := orders.Decode(&o); errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		if err := readOrder(&o); errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			os.Exit(0)
 		} else if err != nil || o.Run == nil {
 			workerFail(fmt.Errorf("no first run from the parent (%v)", err))
@@ -406,7 +426,7 @@ func servePool() {
 	go func() {
 		for {
 			var o order
-			if err := orders.Decode(&o); err != nil {
+			if err := readOrder(&o); err != nil {
 				os.Exit(0)
 			}
 			switch {
@@ -628,26 +648,41 @@ func sendReport[R any](w *workerConn, rep report[R]) {
 
 // serveCall runs t once, on a Submit's input, and reports the result.
 func serveCall[T, R any](t *TaskFunc[T, R], w *workerConn, c callOrder) {
-	d := w.calls[t.name]
-	if d == nil || c.Fresh {
-		d = &callDecoder{}
-		d.dec = gob.NewDecoder(&d.r) // a bytes.Reader: gob reads no further than it needs
-		w.calls[t.name] = d
-	}
-	d.r.Reset(c.Input)
 	var in callInput[T]
-	if err := d.dec.Decode(&in); err != nil {
-		workerFail(fmt.Errorf("task %q: cannot decode a submitted input: %w", t.name, err))
+	if c.Raw {
+		xs, ok := fromBytes[T](c.Input, nil)
+		if !ok || len(xs) != 1 {
+			workerFail(fmt.Errorf("task %q: a submitted input of %d bytes", t.name, len(c.Input)))
+		}
+		in.X = xs[0]
+	} else {
+		d := w.calls[t.name]
+		if d == nil || c.Fresh {
+			d = &callDecoder{}
+			d.dec = gob.NewDecoder(&d.r) // a bytes.Reader: gob reads no further than it needs
+			w.calls[t.name] = d
+		}
+		d.r.Reset(c.Input)
+		if err := d.dec.Decode(&in); err != nil {
+			workerFail(fmt.Errorf("task %q: cannot decode a submitted input: %w", t.name, err))
+		}
 	}
 	start := time.Now()
 	w.slot.since.Store(start.UnixNano())
 	w.slot.running.Store(1)
 	res, _ := callOne(t, 0, in.X, start)
-	rep := callReport[R]{Value: res.Value, Failed: res.Failed, Panic: res.Panic, Stack: res.Stack}
-	if err := w.answers.Encode(rep); err != nil {
-		rep = callReport[R]{Failed: true, Panic: "kit: the result cannot be sent to the parent process: " + err.Error()}
-		if w.answers.Encode(rep) != nil {
-			os.Exit(3)
+	if !res.Failed && isPlain[R]() {
+		w.answer = append(append(w.answer[:0], rawTag), asBytes([]R{res.Value})...)
+		if _, err := w.answerPipe.Write(w.answer); err != nil {
+			os.Exit(3) // the parent is gone
+		}
+	} else {
+		rep := callReport[R]{Value: res.Value, Failed: res.Failed, Panic: res.Panic, Stack: res.Stack}
+		if err := w.answers.Encode(rep); err != nil {
+			rep = callReport[R]{Failed: true, Panic: "kit: the result cannot be sent to the parent process: " + err.Error()}
+			if w.answers.Encode(rep) != nil {
+				os.Exit(3)
+			}
 		}
 	}
 	w.slot.running.Store(0)

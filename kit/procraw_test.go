@@ -48,7 +48,7 @@ func TestRawReportsGoInPlace(t *testing.T) {
 	c := &child{results: bufio.NewReader(bytes.NewReader(wire)), pid: 1}
 	var rep report[int]
 	for range 2 {
-		raw, err := isRawReport(c.results)
+		raw, err := nextIsRaw(c.results)
 		if err != nil || !raw {
 			t.Fatalf("a raw report should be next: %v, %v", raw, err)
 		}
@@ -95,5 +95,44 @@ func TestBrokenRawReportIsAnError(t *testing.T) {
 	err = s.readRaw(0, c, &report[int]{})
 	if err == nil || !strings.Contains(err.Error(), "for a run of 10 inputs") {
 		t.Errorf("a report of more bytes than the run's results: err = %v", err)
+	}
+}
+
+func TestRawCallsCarryTheTaskAndTheInput(t *testing.T) {
+	wire := appendRawCall(nil, "test-square", asBytes([]int{7}))
+	wire = appendRawCall(wire, "test-sum", nil)
+	r := bufio.NewReader(bytes.NewReader(wire))
+	for _, want := range []struct {
+		task  string
+		bytes int
+	}{{"test-square", 8}, {"test-sum", 0}} {
+		if raw, err := nextIsRaw(r); err != nil || !raw {
+			t.Fatalf("a raw call should be next: %v, %v", raw, err)
+		}
+		task, input, err := readRawCall(r)
+		if err != nil || task != want.task || len(input) != want.bytes {
+			t.Errorf("read %q with %d bytes, %v; want %q with %d", task, len(input), err, want.task, want.bytes)
+		}
+	}
+	broken := appendRawCall(nil, "test-square", asBytes([]int{7}))
+	broken[11] = 0xff // an input of 4 GB
+	if _, _, err := readRawCall(bufio.NewReader(bytes.NewReader(broken))); err == nil || !strings.Contains(err.Error(), "broken call header") {
+		t.Errorf("a call of a 4 GB input: err = %v", err)
+	}
+}
+
+// bigArrayTask's plain input is too big for a raw call: it goes with gob.
+var bigArrayTask = Task("test-big-array", func(a [maxRawCall/8 + 1]int64) int64 { return a[0] + a[len(a)-1] })
+
+func TestSubmitsOfPlainInputsTooBigForARawCall(t *testing.T) {
+	ex := Processes(1).Start()
+	defer ex.Close()
+	var a [maxRawCall/8 + 1]int64
+	a[0], a[len(a)-1] = 2, 40
+	if v, err := Submit(ex, bigArrayTask, a).Get(); v != 42 || err != nil {
+		t.Errorf("Submit of a %d-byte array = %d, %v; want 42", len(a)*8, v, err)
+	}
+	if v, err := Submit(ex, squareTask, 5).Get(); v != 25 || err != nil {
+		t.Errorf("a raw call after it: %d, %v", v, err)
 	}
 }

@@ -8,18 +8,24 @@ import (
 	"unsafe"
 )
 
-// A worker's reports travel on its own pipe to the parent. Most are plain
-// results without a failure (numbers, say): those travel as their memory
-// behind a header of counts, a raw report, which the parent reads straight
-// into the run's Results. The others (failures, results gob must encode,
-// a worker asking for inputs or leaving a run) travel with gob.
+// Raw messages: what travels between the parent and a worker process as
+// plain memory (see plainType) instead of with gob, which encodes every
+// number on its own. Three kinds, each on a pipe that carries gob's
+// messages too:
 //
-// A raw report begins with rawReportTag's byte, which no gob message can
-// begin with (gob's lengths begin with a byte count of 1 to 8, or a byte
-// below 0x80), so that the parent tells the two apart by the first byte.
+//   - a raw report, on the result pipe: a run's plain results, none of
+//     which failed, behind a header of counts; the parent reads them
+//     straight into the run's Results;
+//   - a raw call, on the worker's own pipe: a Submit of a plain input;
+//   - a raw answer, on the answer pipe: its plain result, if it did not
+//     fail.
+//
+// Each begins with rawTag, a byte no gob message begins with (gob's
+// lengths begin with a byte count of 1 to 8, or a byte below 0x80): the
+// reader tells the two apart by the next byte (nextIsRaw).
 
-// rawReportTag is the first byte of a raw report.
-const rawReportTag = 0x80
+// rawTag is the first byte of a raw message.
+const rawTag = 0x80
 
 // rawReportHeader is the header of a raw report: the tag word, then the
 // report's Run, Base, User and Sys, then how many numbers its Runs, its
@@ -35,7 +41,7 @@ func canTravelRaw[R any](rep *report[R], plainOut bool) bool {
 
 // appendRawReport appends rep as a raw report to buf.
 func appendRawReport[R any](buf []byte, rep *report[R]) []byte {
-	h := rawReportHeader{rawReportTag, uint64(rep.Run), uint64(rep.Base), uint64(rep.User), uint64(rep.Sys),
+	h := rawReportHeader{rawTag, uint64(rep.Run), uint64(rep.Base), uint64(rep.User), uint64(rep.Sys),
 		uint64(len(rep.Runs)), uint64(len(rep.Lens)), uint64(len(rep.Sizes)), uint64(len(asBytes(rep.Values)))}
 	for _, v := range h {
 		buf = binary.LittleEndian.AppendUint64(buf, v)
@@ -46,13 +52,13 @@ func appendRawReport[R any](buf []byte, rep *report[R]) []byte {
 	return buf
 }
 
-// isRawReport says whether the next report on r is a raw one.
-func isRawReport(r *bufio.Reader) (bool, error) {
+// nextIsRaw says whether the next message on r is a raw one.
+func nextIsRaw(r *bufio.Reader) (bool, error) {
 	b, err := r.Peek(1)
 	if err != nil {
 		return false, err
 	}
-	return b[0] == rawReportTag, nil
+	return b[0] == rawTag, nil
 }
 
 // readRawHeader reads the header of a raw report from r.
@@ -64,7 +70,7 @@ func readRawHeader(r *bufio.Reader) (h rawReportHeader, err error) {
 	for k := range h {
 		h[k] = binary.LittleEndian.Uint64(b[8*k:])
 	}
-	if h[0] != rawReportTag {
+	if h[0] != rawTag {
 		return h, fmt.Errorf("kit: worker sent a broken report header %v", h)
 	}
 	return h, nil
@@ -111,4 +117,41 @@ func growTo[T any](xs []T, n int) []T {
 		return make([]T, n)
 	}
 	return xs[:n]
+}
+
+// A raw call is the tag's byte, three bytes of padding, the lengths of
+// the task's name and of the input's memory (four bytes each), then both.
+// A raw answer is the tag's byte, then the result's memory.
+
+// rawCallHeader is the size of a raw call's header.
+const rawCallHeader = 12
+
+// maxRawCall is the biggest input a raw call carries: a worker takes a
+// bigger length for a broken stream. Bigger inputs travel with gob.
+const maxRawCall = 1 << 20
+
+// appendRawCall appends a raw call of task on the memory of input to buf.
+func appendRawCall(buf []byte, task string, input []byte) []byte {
+	buf = append(buf, rawTag, 0, 0, 0)
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(task)))
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(len(input)))
+	return append(append(buf, task...), input...)
+}
+
+// readRawCall reads a raw call from r: the task's name and the memory of
+// the input.
+func readRawCall(r *bufio.Reader) (task string, input []byte, err error) {
+	var h [rawCallHeader]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil {
+		return "", nil, err
+	}
+	name, size := binary.LittleEndian.Uint32(h[4:]), binary.LittleEndian.Uint32(h[8:])
+	if h[0] != rawTag || name > 1<<16 || size > maxRawCall {
+		return "", nil, fmt.Errorf("broken call header %x", h)
+	}
+	b := make([]byte, name+size)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return "", nil, err
+	}
+	return string(b[:name]), b[name:], nil
 }
