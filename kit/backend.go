@@ -202,6 +202,9 @@ func (j *job[T, R]) deliverRecs(b batch[R], spans []spanRec) {
 	j.hand(b)
 }
 
+// deliverSpans passes spans alone on to the trace (which copies them).
+func (j *job[T, R]) deliverSpans(spans []spanRec) { j.deliverRecs(batch[R]{}, spans) }
+
 // hand passes b on to the collector, and stops a WithFailFast run on its
 // failure.
 func (j *job[T, R]) hand(b batch[R]) {
@@ -319,10 +322,12 @@ func runChunk[T, R any](j *job[T, R], w, lo, hi int, spans []spanRec) (b batch[R
 		size = j.perSpan
 		span.end = now
 		if len(spans) == cap(spans) {
-			j.deliverRecs(batch[R]{}, spans) // the spans alone
+			j.deliverSpans(spans)
 			spans = spans[:0]
 		}
-		spans = appendSpan(spans, span, i-span.input)
+		spans = spans[:len(spans)+1] // appended in place: an append's frame would grow the stack
+		spans[len(spans)-1] = span
+		spans[len(spans)-1].standFor(i - span.input)
 		if stop || j.ctx.Err() != nil {
 			return b, spans, false
 		}

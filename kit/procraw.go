@@ -130,6 +130,13 @@ const rawCallHeader = 12
 // bigger length for a broken stream. Bigger inputs travel with gob.
 const maxRawCall = 1 << 20
 
+// callTravelsRaw says whether a Submit's input of type T travels as a raw
+// call.
+func callTravelsRaw[T any]() bool {
+	var zero T
+	return isPlain[T]() && unsafe.Sizeof(zero) <= maxRawCall
+}
+
 // appendRawCall appends a raw call of task on the memory of input to buf.
 func appendRawCall(buf []byte, task string, input []byte) []byte {
 	buf = append(buf, rawTag, 0, 0, 0)

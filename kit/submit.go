@@ -8,7 +8,6 @@ import (
 	"iter"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 )
 
 // Future is the result of a [Submit] that may not be ready yet, like the
@@ -117,7 +116,7 @@ func (c *poolCall[T, R]) send(w *child) (sent bool, err error) {
 	// A plain input travels as its memory, in a raw call (procraw.go);
 	// others in the worker's gob stream of the task's calls.
 	var payload []byte
-	fresh, plain := false, isPlain[T]() && unsafe.Sizeof(c.input) <= maxRawCall
+	fresh, plain := false, callTravelsRaw[T]()
 	if !plain {
 		var encErr error
 		if payload, fresh, encErr = w.encodeCall(c.t.name, callInput[T]{c.input}); encErr != nil {
