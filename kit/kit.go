@@ -14,7 +14,7 @@
 //     many runs, as Python's `with Pool(n) as pool:` does. Behind them one
 //     engine (backend.go, run.go): a run hands out chunks of inputs and
 //     collects results, and a backend runs the chunks on goroutines or in
-//     worker processes (processes.go, proccalls.go, procqueue.go, worker.go;
+//     worker processes (processes.go, proccalls.go, procqueue.go, procraw.go, worker.go;
 //     starting this program again as a child is kit/internal/proc's job). A [Remote]
 //     (remote.go) is a backend outside kit: package kit/cluster runs the same
 //     runs on NATS JetStream, beyond this machine, without kit linking NATS.

@@ -54,19 +54,22 @@ type procPool struct {
 
 // child is one worker process and its pipes.
 type child struct {
-	cmd     *exec.Cmd
-	pid     int
-	slot    int
-	own     *os.File     // our end of its own pipe; closing it ends the worker
-	dec     *gob.Decoder // its reports, read from results
-	answers *gob.Decoder // its answers to Submits, on a pipe of their own, read from answerBuf
+	cmd    *exec.Cmd
+	pid    int
+	slot   int
+	own    *os.File // our end of its own pipe; closing it ends the worker
+	stderr *proc.Tail
+	ready  atomic.Bool // it said hello
 
-	answerBuf *bufio.Reader // gob's answers and raw ones (procraw.go)
-	stderr    *proc.Tail
-
-	results *bufio.Reader // its result pipe, buffered: raw reports (procraw.go) and gob's
-	scratch []byte        // room for the values of a raw report that cannot go in place
-	ready   atomic.Bool   // it said hello
+	// Its result pipe, buffered: a run's reports, raw ones (procraw.go)
+	// and gob's (dec). scratch is room for the values of a raw report
+	// that cannot go in place.
+	results *bufio.Reader
+	dec     *gob.Decoder
+	scratch []byte
+	// Its answer pipe, buffered: answers to Submits, raw and gob's.
+	answerBuf *bufio.Reader
+	answers   *gob.Decoder
 
 	startedWith *runOrder              // the run its setup started, if any
 	spans       []spanRec              // room for the spans of a report, reused run after run: the trace copies them
