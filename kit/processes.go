@@ -1089,27 +1089,50 @@ func (r *procRun[T, R]) acceptRaw(w int, c *child, rep *report[R], valueBytes in
 	stale, fresh := r.claim(rep.Runs, values)
 	for k, at := 0, 0; k < len(rep.Runs); k += 2 {
 		lo, n := rep.Runs[k], rep.Runs[k+1]
-		into := asBytes(j.results[lo : lo+n])
-		oneByOne := stale != nil && slices.Contains(stale[at:at+n], true)
-		if oneByOne {
-			// Each fresh value on its own: the stale ones' inputs have
-			// their outcome from another worker, which may be writing it.
-			c.scratch = growTo(c.scratch, len(into))
-			into = c.scratch
-		}
-		if _, err := io.ReadFull(c.results, into); err != nil {
+		if err := r.readValues(c, j.results[lo:lo+n], stale, at, size); err != nil {
+			// The worker died in the middle of its report: what it claimed
+			// has no outcome, and is handed out again with the rest.
+			r.release(rep.Runs, stale)
 			return spans, err
-		}
-		if oneByOne {
-			for i := range n {
-				if !stale[at+i] {
-					copy(asBytes(j.results[lo+i:lo+i+1]), into[i*size:])
-				}
-			}
 		}
 		at += n
 	}
 	return r.take(w, c, rep, stale, fresh, true, spans)
+}
+
+// readValues reads the values of a run of inputs from c's pipe into
+// results, where they belong, but for those whose positions in the report
+// (from at on) are stale: their inputs have their outcome from another
+// worker, which may be writing it. Those runs go through c.scratch.
+func (r *procRun[T, R]) readValues(c *child, results []R, stale []bool, at, size int) error {
+	if stale == nil || !slices.Contains(stale[at:at+len(results)], true) {
+		_, err := io.ReadFull(c.results, asBytes(results))
+		return err
+	}
+	c.scratch = growTo(c.scratch, len(results)*size)
+	if _, err := io.ReadFull(c.results, c.scratch); err != nil {
+		return err
+	}
+	for i := range results {
+		if !stale[at+i] {
+			copy(asBytes(results[i:i+1]), c.scratch[i*size:])
+		}
+	}
+	return nil
+}
+
+// release takes back the claims of a report's fresh inputs (see claim),
+// which it could not deliver.
+func (r *procRun[T, R]) release(runs []int, stale []bool) {
+	for k, at := 0, 0; k < len(runs); k += 2 {
+		lo, n := runs[k], runs[k+1]
+		for i := range n {
+			if stale == nil || !stale[at+i] {
+				r.reported.release(lo + i)
+			}
+		}
+		at += n
+	}
 }
 
 // claim claims the inputs of a report's runs (first input, length, ...)
@@ -1292,6 +1315,13 @@ func (o *outcomes) all(lo, hi int) bool {
 }
 
 func (o *outcomes) has(i int) bool { return o.all(i, i+1) }
+
+// release unmarks input i, claimed by an outcome that was never delivered.
+func (o *outcomes) release(i int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.set.remove(i)
+}
 
 // lost deals with the chunk a dead worker had taken: the input it was
 // running fails with how the worker died, and the inputs without an

@@ -137,3 +137,23 @@ func TestOnlySmallPlainInputsTravelAsRawCalls(t *testing.T) {
 		}
 	}
 }
+
+func TestCutRawReportLeavesItsInputsToRunAgain(t *testing.T) {
+	s, r := rawRun(t)
+	wire := appendRawReport(nil, rawReport(7))
+	wire = wire[:len(wire)-12] // the worker died while writing its values
+	c := &child{results: bufio.NewReader(bytes.NewReader(wire)), pid: 1}
+	if err := s.readRaw(0, c, &report[int]{}); err == nil {
+		t.Fatal("a cut report read without an error")
+	}
+	for i := range 10 {
+		// Only 1 and 6 had outcomes before the report: the others are
+		// handed out again, as if it never came.
+		if want := i == 1 || i == 6; r.reported.has(i) != want {
+			t.Errorf("input %d reported: %v, want %v", i, r.reported.has(i), want)
+		}
+	}
+	if got := r.j.out.take(nil); len(got) != 0 || r.claimed.Load() != 0 {
+		t.Errorf("a cut report delivered %d batches, claimed %d", len(got), r.claimed.Load())
+	}
+}

@@ -445,6 +445,8 @@ func (s inputSet) has(i int) bool { return s[i/64]&(1<<(i%64)) != 0 }
 
 func (s inputSet) add(i int) { s[i/64] |= 1 << (i % 64) }
 
+func (s inputSet) remove(i int) { s[i/64] &^= 1 << (i % 64) }
+
 // anyIn reports whether s holds any of [lo, hi).
 func (s inputSet) anyIn(lo, hi int) bool {
 	for i := lo; i < hi; {
