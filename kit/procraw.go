@@ -83,7 +83,8 @@ func (h rawReportHeader) run() runID { return runID(h[1]) }
 // that skips it: counts the parent cannot use (a run that is over) are
 // read past, whatever they are.
 func (h rawReportHeader) rest() uint64 {
-	return 8*(h[5]+2*h[6]+h[7]) + h[8]
+	const intSize, int64Size = uint64(unsafe.Sizeof(int(0))), 8 // Runs and Sizes are ints, Gaps and Lens int64s
+	return intSize*(h[5]+h[7]) + int64Size*2*h[6] + h[8]
 }
 
 // readRaw reads the rest of a raw report whose header is h from r into
@@ -161,4 +162,19 @@ func readRawCall(r *bufio.Reader) (task string, input []byte, err error) {
 		return "", nil, err
 	}
 	return string(b[:name]), b[name:], nil
+}
+
+// appendRawAnswer appends a raw answer of v to buf.
+func appendRawAnswer[R any](buf []byte, v R) []byte {
+	return append(append(buf, rawTag), asBytes([]R{v})...)
+}
+
+// readRawAnswer reads a raw answer from r.
+func readRawAnswer[R any](r *bufio.Reader) (R, error) {
+	var v [1]R
+	_, err := r.Discard(1) // the tag
+	if err == nil {
+		_, err = io.ReadFull(r, asBytes(v[:]))
+	}
+	return v[0], err
 }

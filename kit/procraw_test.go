@@ -157,3 +157,17 @@ func TestCutRawReportLeavesItsInputsToRunAgain(t *testing.T) {
 		t.Errorf("a cut report delivered %d batches, claimed %d", len(got), r.claimed.Load())
 	}
 }
+
+func TestRawAnswersCarryTheResult(t *testing.T) {
+	wire := appendRawAnswer(nil, 2.5)
+	r := bufio.NewReader(bytes.NewReader(wire))
+	if raw, err := nextIsRaw(r); err != nil || !raw {
+		t.Fatalf("a raw answer should be next: %v, %v", raw, err)
+	}
+	if v, err := readRawAnswer[float64](r); v != 2.5 || err != nil {
+		t.Errorf("read %v, %v; want 2.5", v, err)
+	}
+	if _, err := readRawAnswer[float64](bufio.NewReader(bytes.NewReader(wire[:5]))); err == nil {
+		t.Error("a cut answer read without an error")
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"sync"
 	"sync/atomic"
@@ -142,11 +141,7 @@ func (c *poolCall[T, R]) receive(w *child) error {
 	var rep callReport[R]
 	raw, err := nextIsRaw(w.answerBuf)
 	if err == nil && raw {
-		var v [1]R
-		if _, err = w.answerBuf.Discard(1); err == nil {
-			_, err = io.ReadFull(w.answerBuf, asBytes(v[:]))
-		}
-		rep.Value = v[0]
+		rep.Value, err = readRawAnswer[R](w.answerBuf)
 	} else if err == nil {
 		err = w.answers.Decode(&rep)
 	}

@@ -672,7 +672,7 @@ func serveCall[T, R any](t *TaskFunc[T, R], w *workerConn, c callOrder) {
 	w.slot.running.Store(1)
 	res, _ := callOne(t, 0, in.X, start)
 	if !res.Failed && isPlain[R]() {
-		w.answer = append(append(w.answer[:0], rawTag), asBytes([]R{res.Value})...)
+		w.answer = appendRawAnswer(w.answer[:0], res.Value)
 		if _, err := w.answerPipe.Write(w.answer); err != nil {
 			os.Exit(3) // the parent is gone
 		}
