@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // The engine behind every executor. A run (run.go) owns a job: the task, its
@@ -263,99 +264,107 @@ func (g *goroutines[T, R]) launch(j *job[T, R], done func()) {
 	}
 }
 
-// spanBufs holds the workers' buffers of spans between runs: memory
-// the process touched already, where a new buffer's first use costs a
-// page fault per 64 spans, which is most of what a Map of a few
-// thousand trivial inputs costs.
-var spanBufs = sync.Pool{New: func() any { return new([64]spanRec) }}
+// workerSpans is a goroutine worker's spans: the one under way and those
+// ended and not delivered yet. It lives off the worker's stack (see
+// worker), in memory the process touched already (spanBufs): a new
+// buffer's first use costs a page fault per 64 spans, which is most of
+// what a Map of a few thousand trivial inputs costs.
+type workerSpans struct {
+	open spanRec // the span under way
+	size int     // inputs it runs before the clock is read, as spanGoesOn says
+	done []spanRec
+	room [64]spanRec // done's memory
+}
+
+var spanBufs = sync.Pool{New: func() any { s := new(workerSpans); s.done = s.room[:0]; return s }}
+
+// begin opens worker w's first span of a chunk from input lo.
+func (s *workerSpans) begin(w, lo, perSpan int, now time.Duration) {
+	s.open, s.size = spanRec{worker: int32(w), input: lo, start: now}, perSpan
+}
+
+// until is where the span under way ends, in a chunk that ends at hi.
+func (s *workerSpans) until(hi int) int { return min(s.open.input+s.size, hi) }
 
 // worker is worker w: it runs chunks until none is left, and delivers
-// each one's outcomes and spans. Its spans are records as the trace keeps
-// them, small, and its frames are small: a worker goroutine starts with a
-// stack of a few kB, and growing it costs a Map of a few thousand inputs a
-// quarter of its time. So runChunk, whose frame is the biggest, has
-// returned before the delivery, which reaches deepest (down to waking the
-// collector).
+// each one's outcomes and spans. Its stack stays shallow, and so does the
+// stack of every function it calls runSpan from: a goroutine starts with
+// a stack of 2 kB, of which a little over 1 kB is free for calls, and a
+// worker whose chain down to the task outgrows it pays for a bigger stack
+// in every Map (on memory new to the process, 8 page faults: a fifth of a
+// Map of 10^4 trivial inputs). So the bookkeeping around each span
+// (spanRan) and the delivery run beside runSpan, not above it, and the
+// spans live off the stack, in s.
 func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
-	buf := spanBufs.Get().(*[64]spanRec)
-	defer spanBufs.Put(buf)
+	s := spanBufs.Get().(*workerSpans)
+	defer spanBufs.Put(s)
 	for {
 		lo, hi, ok := j.take()
 		if !ok {
 			return
 		}
-		b, spans, more := runChunk(j, w, lo, hi, buf[:0])
-		j.deliverRecs(b, spans) // the trace copies them
+		// The results go straight into place: a buffer per chunk would
+		// be as much fresh memory again as the results, and a copy.
+		b := batch[R]{lo: lo, values: j.results[lo:lo:hi], inPlace: true}
+		s.begin(w, lo, j.perSpan, j.trace.Since())
+		more := true
+		for i := lo; more && i < hi; {
+			var n int
+			var failure *TaskError
+			b.values, n, failure = runSpan(j.task, nil, i, j.inputs[i:s.until(hi)], b.values)
+			i += n
+			more = spanRan(j, s, &b, i, hi, n, failure)
+		}
+		j.deliverRecs(b, s.done) // the trace copies them
+		s.done = s.done[:0]
 		if !more {
 			return
 		}
 	}
 }
 
-// runChunk runs inputs [lo, hi) of j as worker w, and returns their
-// outcomes, the spans not delivered yet (in the room of spans), and
-// whether to go on. It reads the clock once per span (a span starts when
-// the one before it ended), and in a big run checks the context once per
-// span, not once per input. When spans is full it delivers them alone.
-func runChunk[T, R any](j *job[T, R], w, lo, hi int, spans []spanRec) (b batch[R], _ []spanRec, more bool) {
-	// The results go straight into place: a buffer per chunk would be as
-	// much fresh memory again as the results, and a copy.
-	b = batch[R]{lo: lo, values: j.results[lo:lo:hi], inPlace: true}
-	span := spanRec{worker: int32(w), input: lo, start: j.trace.Since()}
-	size := j.perSpan // inputs in the span, unless it goes on
-	for i := lo; i < hi; {
-		end := min(span.input+size, hi)
-		var failure *TaskError
-		i, failure = runInputs(j, &b, i, end)
-		if failure != nil {
-			failure.Worker, span.err = w, true
-		}
-		stop := failure != nil && j.ex.failFast
-		if i < end && !stop {
-			continue // the rest of the span, after a failure
-		}
-		now := j.trace.Since()
-		var goOn bool
-		if size, goOn = spanGoesOn(j.perSpan, size, now-span.start); goOn && i < hi && !span.err && j.ctx.Err() == nil {
-			continue
-		}
-		size = j.perSpan
-		span.end = now
-		if len(spans) == cap(spans) {
-			j.deliverSpans(spans)
-			spans = spans[:0]
-		}
-		spans = spans[:len(spans)+1] // appended in place: an append's frame would grow the stack
-		spans[len(spans)-1] = span
-		spans[len(spans)-1].standFor(i - span.input)
-		if stop || j.ctx.Err() != nil {
-			return b, spans, false
-		}
-		span = spanRec{worker: int32(w), input: i, start: span.end}
-	}
-	return b, spans, true
-}
-
-// runInputs runs inputs [i, end) of j, adding their outcomes to b, until
-// one panics. It returns the index after the last input it ran, and the
-// failure it stopped on, if any.
-func runInputs[T, R any](j *job[T, R], b *batch[R], i, end int) (next int, failure *TaskError) {
-	had := len(b.values)
-	var n int
-	b.values, n, failure = runSpan(j.task, nil, i, j.inputs[i:end], b.values)
+// spanRan takes in that runSpan ran n inputs of the span under way in s,
+// up to input i of a chunk that ends at hi, into b, and failed if failure
+// is not nil. It ends the span when it is done, or on a failure: it reads
+// the clock once per span (a span starts when the one before it ended),
+// and in a big run checks the context once per span, not once per input.
+// When s has no room left it delivers its spans alone. It returns whether
+// the chunk goes on.
+func spanRan[T, R any](j *job[T, R], s *workerSpans, b *batch[R], i, hi, n int, failure *TaskError) (more bool) {
 	if failure != nil || b.errs != nil {
 		// One error per value, as batch.add keeps them: nil but the last.
 		if b.errs == nil {
-			b.errs = make([]error, had, cap(b.values))
+			b.errs = make([]error, len(b.values)-n, cap(b.values))
 		}
 		for range n {
 			b.errs = append(b.errs, nil)
 		}
 		if failure != nil {
 			b.errs[len(b.errs)-1] = failure
+			failure.Worker, s.open.err = int(s.open.worker), true
 		}
 	}
-	return i + n, failure
+	stop := failure != nil && j.ex.failFast
+	if i < s.until(hi) && !stop {
+		return true // the rest of the span, after a failure
+	}
+	now := j.trace.Since()
+	var goOn bool
+	if s.size, goOn = spanGoesOn(j.perSpan, s.size, now-s.open.start); goOn && i < hi && !s.open.err && j.ctx.Err() == nil {
+		return true
+	}
+	if len(s.done) == cap(s.done) {
+		j.deliverSpans(s.done)
+		s.done = s.done[:0]
+	}
+	s.open.end = now
+	s.open.standFor(i - s.open.input)
+	s.done = append(s.done, s.open)
+	if stop || j.ctx.Err() != nil {
+		return false
+	}
+	s.begin(int(s.open.worker), i, j.perSpan, now)
+	return true
 }
 
 // runSpan runs t on xs, inputs lo, lo+1, ..., appending each outcome to

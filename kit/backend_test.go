@@ -2,7 +2,11 @@ package kit
 
 import (
 	"errors"
+	"os"
+	"os/exec"
+	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestOutboxWakesTheCollectorForTheLastOutcomeOrAFailure(t *testing.T) {
@@ -40,5 +44,52 @@ func TestOutboxWakesTheCollectorForTheLastOutcomeOrAFailure(t *testing.T) {
 	eager.put(batch[int]{lo: 0, values: []int{1}})
 	if !woken(&eager) {
 		t.Error("an eager outbox did not wake the collector for a batch")
+	}
+}
+
+// stackTask returns where its frame is on the stack of the goroutine that
+// runs it: the same place for every input a worker runs, unless that
+// stack grew (and moved) in between.
+var stackTask = Task("stack-address", stackAddress)
+
+//go:noinline
+func stackAddress(int) uintptr {
+	var here byte
+	return uintptr(unsafe.Pointer(&here))
+}
+
+// A goroutine worker's calls, from one input to the next through the end
+// of a span and the deliveries, fit the stack a goroutine starts with: a
+// worker whose stack grows pays for a bigger one in every Map (on memory
+// new to the process, 8 page faults). It runs in a child process with
+// goroutines started on the smallest stack: the runtime starts them on
+// bigger ones once its collections have seen bigger stacks.
+func TestGoroutineWorkersKeepTheStackTheyStartWith(t *testing.T) {
+	if raceOn {
+		t.Skip("the race detector makes every frame bigger")
+	}
+	if os.Getenv("KIT_TEST_STACK") == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestGoroutineWorkersKeepTheStackTheyStartWith$", "-test.v")
+		cmd.Env = append(os.Environ(), "KIT_TEST_STACK=1", "GODEBUG=adaptivestackstart=0")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--- PASS") {
+			t.Fatalf("in a child with 2 kB stacks: %v\n%s", err, out)
+		}
+		return
+	}
+	// Spans for more inputs than a worker's buffer holds: its deliveries
+	// of spans alone run too.
+	n := 3*len(workerSpans{}.room) + 10
+	r := Map(Threads(2), stackTask, make([]int, n))
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+	first := map[int]uintptr{} // by worker
+	for _, s := range r.Trace.Spans() {
+		at := r.Results[s.Input]
+		if was, ok := first[s.Worker]; ok && at != was {
+			t.Fatalf("worker %d ran input %d at %#x on its stack, an input before at %#x: its stack grew", s.Worker, s.Input, at, was)
+		}
+		first[s.Worker] = at
 	}
 }
