@@ -59,6 +59,14 @@ func TestRaceResultPrints(t *testing.T) {
 
 func TestConcurrentMapWritesCrashesTheChildOnly(t *testing.T) {
 	r := ConcurrentMapWrites()
+	// Built with the race detector, the child crashes within half a
+	// second most times, but in about one run in fifteen the runtime's
+	// check does not catch the writers before the demo gives up (15 s).
+	// A notebook's cell, built without it, crashes within milliseconds.
+	for try := 1; raceOn && try < 3 && !r.Crashed && r.Err == nil; try++ {
+		t.Logf("try %d: %v; again", try, r)
+		r = ConcurrentMapWrites()
+	}
 	if !r.Crashed || r.Err != nil {
 		t.Fatalf("no crash observed: %+v", r)
 	}
