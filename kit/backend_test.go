@@ -18,7 +18,7 @@ func TestOutboxWakesTheCollectorForTheLastOutcomeOrAFailure(t *testing.T) {
 			return false
 		}
 	}
-	o := newOutbox[int](4, false)
+	o := newOutbox[int](4, false, nil)
 	o.put(batch[int]{lo: 0, values: []int{1, 2}})
 	if woken(&o) || o.arrived() != 2 {
 		t.Errorf("woken for a batch that is not the last, or arrived %d != 2", o.arrived())
@@ -40,7 +40,7 @@ func TestOutboxWakesTheCollectorForTheLastOutcomeOrAFailure(t *testing.T) {
 	if got := o.take(nil); len(got) != 4 {
 		t.Errorf("took %d batches, want the 4 put", len(got))
 	}
-	eager := newOutbox[int](4, true)
+	eager := newOutbox[int](4, true, nil)
 	eager.put(batch[int]{lo: 0, values: []int{1}})
 	if !woken(&eager) {
 		t.Error("an eager outbox did not wake the collector for a batch")

@@ -16,7 +16,7 @@ func rawRun(t *testing.T) (*procSession[int, int], *procRun[int, int]) {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	xs := inputs(10)
-	j := &job[int, int]{ctx: ctx, stop: cancel, inputs: xs, results: make([]int, len(xs)), out: newOutbox[int](len(xs), false),
+	j := &job[int, int]{ctx: ctx, stop: cancel, inputs: xs, results: make([]int, len(xs)), out: newOutbox[int](len(xs), false, nil),
 		trace: newTrace("test", 1), task: incTask}
 	for i := range j.results {
 		j.results[i] = -1 // no outcome yet

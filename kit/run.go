@@ -130,7 +130,8 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	j := &job[T, R]{ctx: ctx, stop: cancel, ex: ex, task: t, inputs: inputs, results: r.Results, chunk: ex.chunkSize(len(inputs)),
-		perSpan: inputsPerSpan(len(inputs), workers), out: newOutbox[R](len(inputs), opt.each != nil)}
+		perSpan: inputsPerSpan(len(inputs), workers)}
+	j.out = newOutbox(len(inputs), opt.each != nil, j.room.batches[:0])
 	be := newBackend[T, R](ex)
 	started, err := be.start(j)
 	if started {
@@ -154,7 +155,11 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	if j.perSpan > 1 {
 		spans = n/(j.perSpan*quickSpanMerge) + (n+j.chunk-1)/j.chunk
 	}
-	j.trace.reserve(min(spans, timelineMaxBars))
+	if spans = min(spans, timelineMaxBars); spans <= len(j.room.spans) {
+		j.trace.spans = j.room.spans[:0]
+	} else {
+		j.trace.reserve(spans)
+	}
 	r.Trace = &j.trace
 	idle := make(chan struct{}) // closed when no worker will deliver again
 	be.launch(j, func() { close(idle) })
@@ -166,7 +171,10 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	}
 	var failures []failure
 	pending := len(inputs)
-	finished := newInputSet(len(inputs))
+	finished := inputSet(j.room.finished[:])
+	if len(inputs) > jobRoomInputs {
+		finished = newInputSet(len(inputs))
+	}
 	apply := func(b batch[R]) {
 		// A batch written in place is new: goroutines never deliver an
 		// input twice.
@@ -202,7 +210,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 		}
 		pending -= fresh
 	}
-	got := make([]batch[R], 0, 8) // swapped with the outbox's: see outbox.take
+	got := j.room.got[:0] // swapped with the outbox's: see outbox.take
 	drain := func() {
 		got = j.out.take(got)
 		for _, b := range got {
