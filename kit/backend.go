@@ -306,9 +306,11 @@ type workerSpans struct {
 	room [64]spanRec // done's memory
 }
 
+// spanBufs keeps the workers' workerSpans from run to run.
 var spanBufs = sync.Pool{New: func() any { s := new(workerSpans); s.done = s.room[:0]; return s }}
 
-// begin opens worker w's first span of a chunk from input lo.
+// begin opens a span of worker w from input lo, started at now, which
+// runs perSpan inputs before the clock is read.
 func (s *workerSpans) begin(w, lo, perSpan int, now time.Duration) {
 	s.open, s.size = spanRec{worker: int32(w), input: lo, start: now}, perSpan
 }
