@@ -390,8 +390,7 @@ func spanRan[T, R any](j *job[T, R], s *workerSpans, b *batch[R], i, hi, n int, 
 		s.done = s.done[:0]
 	}
 	s.open.end = now
-	s.open.standFor(i - s.open.input)
-	s.done = append(s.done, s.open)
+	s.done = appendSpan(s.done, s.open, i-s.open.input)
 	if stop || j.ctx.Err() != nil {
 		return false
 	}

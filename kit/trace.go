@@ -368,15 +368,10 @@ type spanRec struct {
 
 // appendSpan appends s, standing for n inputs from s.input on.
 func appendSpan(spans []spanRec, s spanRec, n int) []spanRec {
-	s.standFor(n)
-	return append(spans, s)
-}
-
-// standFor makes s stand for n inputs from s.input on.
-func (s *spanRec) standFor(n int) {
 	if n > 1 {
 		s.inputs, s.last = int32(min(n, math.MaxInt32)), s.input+n-1
 	}
+	return append(spans, s)
 }
 
 // spanTexts is what a span says in words.
