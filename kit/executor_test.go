@@ -423,7 +423,7 @@ func TestLabelNamesLargeInputsWithoutFormattingThem(t *testing.T) {
 
 func TestInputSetMatchesBools(t *testing.T) {
 	const n = 300
-	s, want := newInputSet(n), make([]bool, n)
+	s, want := newInputSet(n, nil), make([]bool, n)
 	for k, r := range [][2]int{{0, 0}, {5, 6}, {60, 70}, {64, 128}, {130, 299}, {299, 300}, {3, 200}} {
 		lo, hi := r[0], r[1]
 		if got := s.anyIn(lo, hi); got != slices.Contains(want[lo:hi], true) {

@@ -1292,7 +1292,7 @@ type outcomes struct {
 	n   int
 }
 
-func newOutcomes(n int) *outcomes { return &outcomes{set: newInputSet(n), n: n} }
+func newOutcomes(n int) *outcomes { return &outcomes{set: newInputSet(n, nil), n: n} }
 
 // claim marks inputs [lo, hi) and reports whether none was marked before;
 // if one was, it marks none.

@@ -155,11 +155,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	if j.perSpan > 1 {
 		spans = n/(j.perSpan*quickSpanMerge) + (n+j.chunk-1)/j.chunk
 	}
-	if spans = min(spans, timelineMaxBars); spans <= len(j.room.spans) {
-		j.trace.spans = j.room.spans[:0]
-	} else {
-		j.trace.reserve(spans)
-	}
+	j.trace.reserve(min(spans, timelineMaxBars), j.room.spans[:])
 	r.Trace = &j.trace
 	idle := make(chan struct{}) // closed when no worker will deliver again
 	be.launch(j, func() { close(idle) })
@@ -171,10 +167,7 @@ func run[T, R any](parent context.Context, ex Executor, t *TaskFunc[T, R], input
 	}
 	var failures []failure
 	pending := len(inputs)
-	finished := inputSet(j.room.finished[:])
-	if len(inputs) > jobRoomInputs {
-		finished = newInputSet(len(inputs))
-	}
+	finished := newInputSet(len(inputs), j.room.finished[:])
 	apply := func(b batch[R]) {
 		// A batch written in place is new: goroutines never deliver an
 		// input twice.
@@ -447,7 +440,15 @@ func lastLines(s string, n int) string {
 // memory that a big run touches for the first time.
 type inputSet []uint64
 
-func newInputSet(n int) inputSet { return make(inputSet, (n+63)/64) }
+// newInputSet is an empty set of inputs 0 to n-1, in room if it is big
+// enough (nil is none), which must be empty.
+func newInputSet(n int, room []uint64) inputSet {
+	words := (n + 63) / 64
+	if len(room) >= words {
+		return room[:words]
+	}
+	return make(inputSet, words)
+}
 
 func (s inputSet) has(i int) bool { return s[i/64]&(1<<(i%64)) != 0 }
 

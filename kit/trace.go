@@ -345,10 +345,15 @@ func (t *Trace) addRecs(spans []spanRec) {
 	t.bound()
 }
 
-// reserve makes room for n more spans.
-func (t *Trace) reserve(n int) {
+// reserve makes room for n more spans: in room, if the trace has no spans
+// yet and room has space for n (nil is none).
+func (t *Trace) reserve(n int, room []spanRec) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if len(t.spans) == 0 && cap(room) >= n {
+		t.spans = room[:0]
+		return
+	}
 	t.spans = slices.Grow(t.spans, n)
 }
 
