@@ -310,9 +310,9 @@ type workerSpans struct {
 var spanBufs = sync.Pool{New: func() any { s := new(workerSpans); s.done = s.room[:0]; return s }}
 
 // begin opens a span of worker w from input lo, started at now, which
-// runs perSpan inputs before the clock is read.
-func (s *workerSpans) begin(w, lo, perSpan int, now time.Duration) {
-	s.open, s.size = spanRec{worker: int32(w), input: lo, start: now}, perSpan
+// runs size inputs before the clock is read.
+func (s *workerSpans) begin(w, lo, size int, now time.Duration) {
+	s.open, s.size = spanRec{worker: int32(w), input: lo, start: now}, size
 }
 
 // until is where the span under way ends, in a chunk that ends at hi.
@@ -330,6 +330,7 @@ func (s *workerSpans) until(hi int) int { return min(s.open.input+s.size, hi) }
 func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
 	s := spanBufs.Get().(*workerSpans)
 	defer spanBufs.Put(s)
+	s.size = j.perSpan
 	for {
 		lo, hi, ok := j.take()
 		if !ok {
@@ -338,7 +339,7 @@ func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
 		// The results go straight into place: a buffer per chunk would
 		// be as much fresh memory again as the results, and a copy.
 		b := batch[R]{lo: lo, values: j.results[lo:lo:hi], inPlace: true}
-		s.begin(w, lo, j.perSpan, j.trace.Since())
+		s.begin(w, lo, s.size, j.trace.Since())
 		more := true
 		for i := lo; more && i < hi; {
 			var n int
@@ -394,7 +395,7 @@ func spanRan[T, R any](j *job[T, R], s *workerSpans, b *batch[R], i, hi, n int, 
 	if stop || j.ctx.Err() != nil {
 		return false
 	}
-	s.begin(int(s.open.worker), i, j.perSpan, now)
+	s.begin(int(s.open.worker), i, s.size, now)
 	return true
 }
 

@@ -210,8 +210,9 @@ func inputsPerSpan(n, workers int) int {
 // for as many inputs again, and again, up to quickSpanMerge times perSpan
 // inputs: a timeline cannot show such spans apart, and recording each
 // one costs more than its inputs when they are trivial (a Map of 10^4
-// of them took 85 µs instead of 50). Slower inputs keep their spans, and
-// small runs their span per input.
+// of them took 85 µs instead of 50). The spans after one that got there
+// start that long, as long as their inputs stay quick. Slower inputs keep
+// their spans, and small runs their span per input.
 const (
 	quickSpan      = 20 * time.Microsecond
 	quickSpanMerge = 8
@@ -219,11 +220,19 @@ const (
 
 // spanGoesOn says whether a span of a run with perSpan inputs a span,
 // which has run size inputs in lasted, goes on, and for how many inputs
-// in all. It doubles them, so that a worker reads the clock once per
-// doubling. A run of perSpan 1 (a small run) always ends its span.
+// in all; or, if it ends, how many inputs the next span runs before the
+// clock is read. A quick span doubles its inputs, so that a worker reads
+// the clock once per doubling; one that got to quickSpanMerge times
+// perSpan ends, and the next starts as long: a worker whose inputs stay
+// quick reads the clock once per quickSpanMerge times perSpan inputs, not
+// four times. A slow span ends, and the next starts at perSpan again. A
+// run of perSpan 1 (a small run) always ends its span.
 func spanGoesOn(perSpan, size int, lasted time.Duration) (next int, goOn bool) {
-	if perSpan <= 1 || size >= quickSpanMerge*perSpan || lasted >= quickSpan {
+	switch {
+	case perSpan <= 1 || lasted >= quickSpan:
 		return perSpan, false
+	case size >= quickSpanMerge*perSpan:
+		return size, false
 	}
 	return 2 * size, true
 }

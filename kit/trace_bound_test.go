@@ -121,17 +121,18 @@ func TestQuickSpansGoOnSlowOnesDoNot(t *testing.T) {
 		next          int
 		goOn          bool
 	}{
-		{1, 1, 0, 1, false},                                // a small run: a span per input
-		{10, 10, quickSpan / 2, 20, true},                  // quick: twice the inputs
-		{10, 40, quickSpan / 2, 80, true},                  // and again
-		{10, 80, quickSpan / 2, 10, false},                 // up to quickSpanMerge times perSpan
-		{10, 10, quickSpan, 10, false},                     // slow enough to keep
-		{10, 20, 10 * quickSpan, 10, false},                // slower
-		{500, 500, time.Microsecond, 1000, true},           // big spans of quick inputs too
-		{500, 8 * 500, time.Microsecond, 500, false},       // but no more than 8 of them
-		{2, 2, quickSpan - time.Nanosecond, 4, true},       // just under
-		{2, 4, quickSpan + time.Nanosecond, 2, false},      // just over
-		{3, quickSpanMerge * 3, time.Nanosecond, 3, false}, // the cap
+		{1, 1, 0, 1, false},                                                 // a small run: a span per input
+		{10, 10, quickSpan / 2, 20, true},                                   // quick: twice the inputs
+		{10, 40, quickSpan / 2, 80, true},                                   // and again
+		{10, 80, quickSpan / 2, 80, false},                                  // up to quickSpanMerge times perSpan, and the next starts as long
+		{10, 10, quickSpan, 10, false},                                      // slow enough to keep
+		{10, 20, 10 * quickSpan, 10, false},                                 // slower
+		{500, 500, time.Microsecond, 1000, true},                            // big spans of quick inputs too
+		{500, 8 * 500, time.Microsecond, 8 * 500, false},                    // but no more than 8 of them
+		{2, 2, quickSpan - time.Nanosecond, 4, true},                        // just under
+		{2, 4, quickSpan + time.Nanosecond, 2, false},                       // just over
+		{3, quickSpanMerge * 3, time.Nanosecond, quickSpanMerge * 3, false}, // the cap
+		{3, quickSpanMerge * 3, quickSpan, 3, false},                        // a slow one after it: perSpan again
 	} {
 		next, goOn := spanGoesOn(c.perSpan, c.size, c.lasted)
 		if next != c.next || goOn != c.goOn {

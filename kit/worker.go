@@ -577,7 +577,7 @@ func serveRun[T, R any](t *TaskFunc[T, R], w *workerConn, o runOrder) func() {
 					continue // a quick span goes on (see spanGoesOn)
 				}
 				pending.span(start, end, ran)
-				size, ran = perSpan, 0
+				ran = 0 // and the next span runs size inputs, as spanGoesOn says
 				if te != nil || time.Duration(end-flushed) >= flushEvery {
 					flush()
 					end = clock.now()
