@@ -301,7 +301,7 @@ func (g *goroutines[T, R]) launch(j *job[T, R], done func()) {
 // what a Map of a few thousand trivial inputs costs.
 type workerSpans struct {
 	open spanRec // the span under way
-	size int     // inputs it runs before the clock is read, as spanGoesOn says
+	size int     // inputs it runs before the clock is read, as spanGoesOn says: perSpan at first
 	done []spanRec
 	room [64]spanRec // done's memory
 }
@@ -310,9 +310,9 @@ type workerSpans struct {
 var spanBufs = sync.Pool{New: func() any { s := new(workerSpans); s.done = s.room[:0]; return s }}
 
 // begin opens a span of worker w from input lo, started at now, which
-// runs size inputs before the clock is read.
-func (s *workerSpans) begin(w, lo, size int, now time.Duration) {
-	s.open, s.size = spanRec{worker: int32(w), input: lo, start: now}, size
+// runs s.size inputs before the clock is read.
+func (s *workerSpans) begin(w, lo int, now time.Duration) {
+	s.open = spanRec{worker: int32(w), input: lo, start: now}
 }
 
 // until is where the span under way ends, in a chunk that ends at hi.
@@ -339,7 +339,7 @@ func (g *goroutines[T, R]) worker(j *job[T, R], w int) {
 		// The results go straight into place: a buffer per chunk would
 		// be as much fresh memory again as the results, and a copy.
 		b := batch[R]{lo: lo, values: j.results[lo:lo:hi], inPlace: true}
-		s.begin(w, lo, s.size, j.trace.Since())
+		s.begin(w, lo, j.trace.Since())
 		more := true
 		for i := lo; more && i < hi; {
 			var n int
@@ -395,7 +395,7 @@ func spanRan[T, R any](j *job[T, R], s *workerSpans, b *batch[R], i, hi, n int, 
 	if stop || j.ctx.Err() != nil {
 		return false
 	}
-	s.begin(int(s.open.worker), i, s.size, now)
+	s.begin(int(s.open.worker), i, now)
 	return true
 }
 
