@@ -279,13 +279,35 @@ func testDeadWorkerIsReplaced(t *testing.T, ex Executor) {
 			t.Errorf("input %d: no PID", te.Input)
 		}
 	}
-	if !strings.Contains(tes[1].Stderr, "concurrent map writes") || !strings.Contains(tes[1].Error(), "concurrent map writes") {
-		t.Errorf("the map crash's error lacks the child's stderr: %v", tes[1])
+	// The runtime's own report, whole: under go test -race, the child's
+	// stderr has race reports in the middle of it.
+	if !strings.HasPrefix(tes[1].Stderr, "fatal error: concurrent map writes\n") || !strings.Contains(tes[1].Error(), "\t\tfatal error: concurrent map writes\n") {
+		t.Errorf("the map crash's error lacks the runtime's report: %v\n\tStderr:\n%s", tes[1], tes[1].Stderr)
 	}
 	for _, i := range []int{0, 4, 5, 6, 7} {
 		if r.Results[i] != i {
 			t.Errorf("Results[%d] = %d: the other inputs must run on a new worker", i, r.Results[i])
 		}
+	}
+}
+
+// TestFatalErrorLineAroundRaceReports gives fatalErrorLine the three
+// shapes of stderr that workers built with -race printed as they died of
+// concurrent map writes (TestDeadWorkerIsReplaced under go test -race).
+func TestFatalErrorLineAroundRaceReports(t *testing.T) {
+	report := raceReportStart + "Write at 0x1 by goroutine 10:\n  main.f()\n\nGoroutine 10 (running) created at:\n  main.main()" + raceReportEnd
+	stack := "\ngoroutine 24 [running]:\nmain.f()\n"
+	for name, stderr := range map[string]string{
+		"a report between the line and the stack": "fatal error: concurrent map writes\n" + report + stack,
+		"a report in the middle of the line":      "fatal error: " + report + "concurrent map writes\n" + stack,
+		"the line in the middle of a report":      report[:60] + "fatal error: concurrent map writes\n" + report[60:] + stack,
+	} {
+		if got := fatalErrorLine(report + stderr); got != "fatal error: concurrent map writes\n" {
+			t.Errorf("%s: got %q", name, got)
+		}
+	}
+	if got := fatalErrorLine(report + stack); got != "" {
+		t.Errorf("no fatal error: got %q", got)
 	}
 }
 

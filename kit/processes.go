@@ -33,8 +33,15 @@ import (
 // what a worker can write before the parent reads.
 const resultBuffer = 64 << 10
 
-// stderrTail is how much of a worker's stderr is kept to explain its death.
-const stderrTail = 2 << 10
+// stderrTail is how much of a worker's stderr is kept to explain its death:
+// the race detector's reports that come after a fatal error's first line,
+// in a program built with -race, can take 2 kB and more.
+const stderrTail = 16 << 10
+
+// crashReportMax is how much of a worker's crash report is kept: the report
+// starts with what matters, the error and the stack that met it, and with
+// GOTRACEBACK=all every other goroutine's stack follows.
+const crashReportMax = 16 << 10
 
 // procPool is a pool of worker processes.
 type procPool struct {
@@ -59,7 +66,12 @@ type child struct {
 	slot   int
 	own    *os.File // our end of its own pipe; closing it ends the worker
 	stderr *proc.Tail
-	ready  atomic.Bool // it said hello
+	// crash is where the Go runtime writes the worker's crash report, a
+	// copy of what it prints on stderr (debug.SetCrashOutput), read into
+	// crashReport once the process has ended.
+	crash       *os.File
+	crashReport string
+	ready       atomic.Bool // it said hello
 
 	// Its result pipe, buffered: a run's reports, raw ones (procraw.go)
 	// and gob's (dec). scratch is room for the values of a raw report
@@ -147,7 +159,7 @@ func (p *procPool) start(w int, run *runOrder) (*child, error) {
 		return nil, fmt.Errorf("kit: cannot start a worker: %w", err)
 	}
 	// Its own pipe (orders), its result pipe, its answer pipe: read and
-	// write ends.
+	// write ends. And the file for its crash report.
 	var pipes [3][2]*os.File
 	for k := range pipes {
 		if pipes[k][0], pipes[k][1], err = os.Pipe(); err != nil {
@@ -158,13 +170,21 @@ func (p *procPool) start(w int, run *runOrder) (*child, error) {
 			return nil, fmt.Errorf("kit: cannot start a worker: %w", err)
 		}
 	}
+	crash, err := memFile("kit-crash")
+	if err != nil {
+		for _, made := range pipes {
+			made[0].Close()
+			made[1].Close()
+		}
+		return nil, fmt.Errorf("kit: cannot start a worker: %w", err)
+	}
 	ownR, ownW := pipes[0][0], pipes[0][1]
 	resR, resW := pipes[1][0], pipes[1][1]
 	ansR, ansW := pipes[2][0], pipes[2][1]
-	c := &child{pool: p, slot: w, own: ownW, stderr: &proc.Tail{To: os.Stderr, Max: stderrTail}, cmd: cmd, startedWith: run}
+	c := &child{pool: p, slot: w, own: ownW, stderr: &proc.Tail{To: os.Stderr, Max: stderrTail}, crash: crash, cmd: cmd, startedWith: run}
 	c.cmd.Stdout = os.Stdout // the task's prints reach the cell
 	c.cmd.Stderr = c.stderr  // and so do its errors, with the tail kept
-	c.cmd.ExtraFiles = []*os.File{ownR, resW, p.queueR, p.slots.file, ansW}
+	c.cmd.ExtraFiles = []*os.File{ownR, resW, p.queueR, p.slots.file, ansW, crash}
 	c.cmd.WaitDelay = time.Second // in case the task left a process holding stderr
 	p.slots.reset(w)
 
@@ -188,6 +208,7 @@ func (p *procPool) start(w int, run *runOrder) (*child, error) {
 		ownW.Close()
 		resR.Close()
 		ansR.Close()
+		crash.Close()
 		return nil, fmt.Errorf("kit: cannot start a worker process: %w", err)
 	}
 	c.pid = c.cmd.Process.Pid
@@ -336,6 +357,8 @@ func (c *child) wait() {
 	c.waitOnce.Do(func() {
 		_ = c.cmd.Wait()
 		c.own.Close()
+		c.crashReport = readCrashReport(c.crash)
+		c.crash.Close()
 		c.exit = c.cmd.ProcessState.String()
 		if c.broken != nil {
 			c.exit = fmt.Sprintf("%s by kit, which could not read what it sent: %v", c.exit, c.broken)
@@ -359,8 +382,36 @@ func (c *child) died(err error) {
 	t.Stop()
 }
 
+// lastWords is what explains a dead worker's end: the Go runtime's report
+// if it crashed, else the end of its stderr. On stderr, a program built with
+// -race can print data race reports in the middle of a crash report.
+func (c *child) lastWords() string {
+	switch {
+	case c.crashReport == "":
+		return c.stderr.String()
+	case strings.HasPrefix(c.crashReport, "\n"):
+		// A fatal error's first line is printed before the runtime starts
+		// to copy what it prints to the report: it is on stderr only.
+		return fatalErrorLine(c.stderr.String()) + c.crashReport
+	}
+	return c.crashReport
+}
+
+// readCrashReport is the start of what the Go runtime wrote to f as its
+// process crashed: the fatal error or panic, then the stack of the
+// goroutine that met it. It is "" if the process did not crash.
+func readCrashReport(f *os.File) string {
+	fi, err := f.Stat()
+	if err != nil || fi.Size() == 0 {
+		return ""
+	}
+	buf := make([]byte, min(fi.Size(), crashReportMax))
+	n, _ := f.ReadAt(buf, 0)
+	return string(buf[:n])
+}
+
 func (c *child) stderrNote() string {
-	if tail := stderrSummary(c.stderr.String()); tail != "" {
+	if tail := stderrSummary(c.lastWords()); tail != "" {
 		return "\n\tits stderr ended with:\n\t\t" + strings.ReplaceAll(tail, "\n", "\n\t\t")
 	}
 	return ""
@@ -1333,7 +1384,7 @@ func (r *procRun[T, R]) lost(w int, c *child) {
 		return
 	}
 	if i := running - 1; i >= lo && i < hi && r.fail(i, &TaskError{Worker: w, PID: c.pid,
-		Exit: c.exit, Stderr: c.stderr.String()}) {
+		Exit: c.exit, Stderr: c.lastWords()}) {
 		r.j.trace.Add(Span{Worker: w, PID: c.pid, Input: i,
 			Start: r.j.trace.at(sl.since.Load()), End: r.j.trace.Since(), Err: true})
 	}

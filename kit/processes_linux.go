@@ -37,13 +37,13 @@ func growQueue(w *os.File) {
 	}
 }
 
-// sharedMemFile makes the file behind a pool's shared memory: a memfd, made
-// in one system call, where a temporary file costs several on a real file
-// system before the first worker can start.
-func sharedMemFile() (*os.File, error) {
-	fd, err := unix.MemfdCreate("kit-slots", unix.MFD_CLOEXEC)
+// memFile makes a file in memory, for a pool's shared memory or a worker's
+// crash report: a memfd, made in one system call, where a temporary file
+// costs several on a real file system before the first worker can start.
+func memFile(name string) (*os.File, error) {
+	fd, err := unix.MemfdCreate(name, unix.MFD_CLOEXEC)
 	if err != nil {
 		return nil, err
 	}
-	return os.NewFile(uintptr(fd), "kit-slots"), nil
+	return os.NewFile(uintptr(fd), name), nil
 }

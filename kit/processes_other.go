@@ -30,10 +30,11 @@ func openQueue(fd int) (*os.File, error) {
 // growQueue leaves the queue at the system's size.
 func growQueue(*os.File) {}
 
-// sharedMemFile makes the file behind a pool's shared memory: a temporary
-// file, removed at once, which lives on while it is open.
-func sharedMemFile() (*os.File, error) {
-	f, err := os.CreateTemp("", "kit-slots-")
+// memFile makes a file for a pool's shared memory or a worker's crash
+// report: a temporary file, removed at once, which lives on while it is
+// open.
+func memFile(name string) (*os.File, error) {
+	f, err := os.CreateTemp("", name+"-")
 	if err != nil {
 		return nil, err
 	}

@@ -288,7 +288,7 @@ type slots struct {
 }
 
 func newSlots(n int) (*slots, error) {
-	f, err := sharedMemFile()
+	f, err := memFile("kit-slots")
 	if err != nil {
 		return nil, fmt.Errorf("kit: cannot make the workers' shared memory: %w", err)
 	}

@@ -441,11 +441,9 @@ func runDemo(title, demo string, hangAfter time.Duration) CrashResult {
 	if len(res.Stderr) > maxStderr {
 		res.Stderr = res.Stderr[:maxStderr] + "\n…"
 	}
+	res.Fatal = strings.TrimSpace(fatalErrorLine(out))
 	for line := range strings.Lines(out) {
 		line = strings.TrimSpace(line)
-		if res.Fatal == "" && strings.HasPrefix(line, "fatal error:") {
-			res.Fatal = line
-		}
 		// "goroutine 7 [sync.Mutex.Lock]:" in a SIGQUIT dump.
 		if strings.HasPrefix(line, "goroutine ") && strings.Contains(line, "[sync.") {
 			id, _, _ := strings.Cut(strings.TrimPrefix(line, "goroutine "), " ")

@@ -56,7 +56,7 @@ type TaskError struct {
 	Panic  any    // what the task panicked with (as text for Processes); nil if a process died
 	Stack  string // the stack of the panicking goroutine
 	Exit   string // how the worker process died, e.g. "exit status 2", "signal: killed"
-	Stderr string // the last 2 KB the dead worker process wrote to its standard error
+	Stderr string // the Go runtime's report if the dead worker process crashed, else the last 16 kB it wrote to its standard error
 }
 
 // Error says which input failed and why, in a few lines: the panic and where
@@ -425,6 +425,33 @@ func stderrSummary(s string) string {
 	}
 	return lastLines(s, 8)
 }
+
+// fatalErrorLine is the last "fatal error: " line of stderr, where the
+// race detector, printing from a thread of its own, may have put a report
+// of its own between the line's two halves; or "".
+func fatalErrorLine(stderr string) string {
+	const mark = "fatal error: "
+	i := strings.LastIndex(stderr, mark)
+	if i < 0 {
+		return ""
+	}
+	rest := stderr[i+len(mark):]
+	for strings.HasPrefix(rest, raceReportStart) {
+		_, after, ok := strings.Cut(rest[len(raceReportStart):], raceReportEnd)
+		if !ok {
+			break
+		}
+		rest = after
+	}
+	line, _, _ := strings.Cut(rest, "\n")
+	return mark + line + "\n"
+}
+
+// A data race report, as a program built with -race prints it.
+const (
+	raceReportStart = "==================\nWARNING: DATA RACE\n"
+	raceReportEnd   = "\n==================\n"
+)
 
 // lastLines is the last n lines of s, without the final newline.
 func lastLines(s string, n int) string {

@@ -175,7 +175,7 @@ func (c *poolCall[T, R]) died(w *child) {
 		return
 	}
 	c.f.complete(*new(R), &TaskError{Task: c.t.name, Arg: label(c.input), Worker: w.slot, PID: w.pid,
-		Exit: w.exit, Stderr: w.stderr.String()})
+		Exit: w.exit, Stderr: w.lastWords()})
 }
 
 // fail completes a call that could not run.

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -39,6 +40,7 @@ const (
 	queueFD   = 5 // the queue of frames shared by all the pool's workers
 	slotsFD   = 6 // the pool's shared memory
 	answerFD  = 7 // to the parent: answers to Submits
+	crashFD   = 8 // to the parent: the Go runtime's report if this worker crashes
 )
 
 // workerTasks is read lazily, not in an init func: the package-level tasks
@@ -364,6 +366,9 @@ func workerFail(err error) {
 // exits. Every task of the program is registered by now.
 func servePool() {
 	workerServing.Store(true)
+	crash := os.NewFile(crashFD, "kit-crash")
+	_ = debug.SetCrashOutput(crash, debug.CrashOptions{}) // it keeps a copy of its own
+	crash.Close()
 	// Orders are read in blocking mode, by a thread that sleeps in read
 	// until the kernel wakes it, not through the runtime's poller: a
 	// Submit's round trip is 2-4 µs shorter, and runs of one task in a row

@@ -79,15 +79,17 @@ func (w *Tail) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.buf = append(w.buf, p...)
-	if len(w.buf) > w.Max {
+	// Trimmed at twice Max, not at Max: a child that writes a line at a
+	// time costs a copy of Max bytes per Max bytes, not one per line.
+	if len(w.buf) > 2*w.Max {
 		w.buf = append(w.buf[:0], w.buf[len(w.buf)-w.Max:]...)
 	}
 	return len(p), nil
 }
 
-// String is what was kept.
+// String is what was kept: the last Max bytes written.
 func (w *Tail) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return string(w.buf)
+	return string(w.buf[max(0, len(w.buf)-w.Max):])
 }

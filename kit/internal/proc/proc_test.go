@@ -21,6 +21,12 @@ func TestTailKeepsTheEnd(t *testing.T) {
 	if w.String() != "defg" || to.String() != "abcdefg" {
 		t.Fatalf("kept %q, passed %q", w.String(), to.String())
 	}
+	for _, b := range []byte("hijklmnopq") {
+		w.Write([]byte{b})
+		if got := w.String(); got != string(to.String()[to.Len()-4:]) {
+			t.Fatalf("after %q, kept %q", to.String(), got)
+		}
+	}
 }
 
 // TestSelfRunsThisProgram starts this test binary again with a variable that
