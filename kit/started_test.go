@@ -183,6 +183,9 @@ func TestSubmitOnAStartedPoolSurvivesDeathsAndContexts(t *testing.T) {
 	if _, err := Submit(ex, dieTask, 1).Get(); !errors.As(err, &te) || te.Exit == "" || te.PID == 0 {
 		t.Errorf("a Submit whose worker died: %v", err)
 	}
+	if _, err := Submit(ex, dieTask, 2).Get(); !errors.As(err, &te) || !strings.HasPrefix(te.Stderr, "fatal error: concurrent map writes\n") {
+		t.Errorf("a Submit whose worker crashed must carry the runtime's report: %v", err)
+	}
 	for i := range 6 {
 		if v, err := Submit(ex, dieTask, 10+i).Get(); v != 10+i || err != nil {
 			t.Errorf("Submit after a death = %d, %v", v, err)
