@@ -56,7 +56,10 @@ type TaskError struct {
 	Panic  any    // what the task panicked with (as text for Processes); nil if a process died
 	Stack  string // the stack of the panicking goroutine
 	Exit   string // how the worker process died, e.g. "exit status 2", "signal: killed"
-	Stderr string // the Go runtime's report if the dead worker process crashed, else the last 16 kB it wrote to its standard error
+	// Stderr explains a dead worker process: the Go runtime's report if it
+	// crashed ("fatal error: ..." or "panic: ..." and a stack), else the
+	// last 16 kB it wrote to its standard error.
+	Stderr string
 }
 
 // Error says which input failed and why, in a few lines: the panic and where
