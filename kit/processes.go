@@ -158,8 +158,12 @@ func (p *procPool) start(w int, run *runOrder) (*child, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kit: cannot start a worker: %w", err)
 	}
-	// Its own pipe (orders), its result pipe, its answer pipe: read and
-	// write ends. And the file for its crash report.
+	// The file for its crash report; its own pipe (orders), its result
+	// pipe, its answer pipe: read and write ends.
+	crash, err := memFile("kit-crash")
+	if err != nil {
+		return nil, fmt.Errorf("kit: cannot start a worker: %w", err)
+	}
 	var pipes [3][2]*os.File
 	for k := range pipes {
 		if pipes[k][0], pipes[k][1], err = os.Pipe(); err != nil {
@@ -167,16 +171,9 @@ func (p *procPool) start(w int, run *runOrder) (*child, error) {
 				made[0].Close()
 				made[1].Close()
 			}
+			crash.Close()
 			return nil, fmt.Errorf("kit: cannot start a worker: %w", err)
 		}
-	}
-	crash, err := memFile("kit-crash")
-	if err != nil {
-		for _, made := range pipes {
-			made[0].Close()
-			made[1].Close()
-		}
-		return nil, fmt.Errorf("kit: cannot start a worker: %w", err)
 	}
 	ownR, ownW := pipes[0][0], pipes[0][1]
 	resR, resW := pipes[1][0], pipes[1][1]
